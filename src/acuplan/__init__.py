@@ -1,0 +1,3 @@
+"""acuplan: clinical decision support for acupuncture care of back pain."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from acuplan.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,64 @@
+"""Classify the back pain: duration, pain types, regions, side, and codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from acuplan.core.assessment.rules import fires
+from acuplan.core.findings import duration_category
+from acuplan.core.intake import Intake
+from acuplan.core.knowledge import Knowledge
+
+
+@dataclass(frozen=True, slots=True)
+class CodeOut:
+    system: str
+    code: str
+    display: str
+    status: str
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    duration_category: str
+    duration_weeks: float
+    pain_types: list[str]
+    regions: list[str]
+    leg_side: str | None
+    codes: list[CodeOut]
+    rules: list[str]
+
+
+def add_pain_types(kb: Knowledge, findings: frozenset[str]) -> tuple[frozenset[str], list[str]]:
+    """Evaluate pain-type rules in order; returns the grown findings and the rule ids fired."""
+    grown = set(findings)
+    fired: list[str] = []
+    for rule in kb.pain_type_rules:
+        if fires(rule, grown):
+            grown.add(f"pain_type.{rule.pain_type}")
+            fired.append(rule.id)
+    return frozenset(grown), fired
+
+
+def classify(
+    kb: Knowledge, intake: Intake, findings: frozenset[str], pain_type_rules: list[str]
+) -> Classification:
+    codes = [
+        CodeOut(c.system, c.code, c.display, c.status, rule.id)
+        for rule in kb.code_rules
+        if fires(rule, findings)
+        for c in (kb.codes[key] for key in rule.codes)
+    ]
+    pain_types = [
+        f.removeprefix("pain_type.") for f in sorted(findings) if f.startswith("pain_type.")
+    ]
+    return Classification(
+        duration_category=duration_category(intake.pain.duration_weeks),
+        duration_weeks=intake.pain.duration_weeks,
+        pain_types=pain_types,
+        regions=list(intake.pain.regions),
+        leg_side=intake.pain.leg_side,
+        codes=codes,
+        rules=pain_type_rules,
+    )

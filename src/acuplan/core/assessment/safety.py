@@ -1,0 +1,106 @@
+"""The safety filter: what the patient's findings forbid or limit, from rules/safety.toml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from acuplan.core.assessment.rules import firing
+from acuplan.core.knowledge import Knowledge
+from acuplan.core.knowledge import models as km
+
+
+@dataclass(frozen=True, slots=True)
+class RuleRef:
+    """Why: the rule id, its title and its sources (ids)."""
+
+    rule: str
+    title: str
+    sources: tuple[str, ...]
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class DepthCap:
+    depth_max_cun: float
+    angle: str | None
+    why: RuleRef
+
+
+@dataclass(frozen=True, slots=True)
+class Precaution:
+    code: str
+    text: str
+    rule: str
+
+
+@dataclass
+class SafetyFilter:
+    """The combined effect of every safety rule that fired."""
+
+    rules: list[km.SafetyRule] = field(default_factory=list)
+    excluded: dict[str, list[RuleRef]] = field(default_factory=dict)
+    caps: dict[str, list[DepthCap]] = field(default_factory=dict)
+    forbidden_techniques: dict[str, list[RuleRef]] = field(default_factory=dict)
+    no_moxibustion: list[RuleRef] = field(default_factory=list)
+    no_bleeding: list[RuleRef] = field(default_factory=list)
+    max_points: tuple[int, RuleRef] | None = None
+    precautions: list[Precaution] = field(default_factory=list)
+
+    def capped(
+        self, code: str, depth_max_cun: float, angle: str
+    ) -> tuple[float, str, list[RuleRef]]:
+        """The point's depth and angle after every cap on it, and the rules that changed them."""
+        depth, new_angle, why = depth_max_cun, angle, []
+        for cap in sorted(self.caps.get(code, ()), key=lambda c: c.depth_max_cun):
+            changed = False
+            if cap.depth_max_cun < depth:
+                depth, changed = cap.depth_max_cun, True
+            if cap.angle and new_angle == angle and cap.angle != angle:
+                new_angle, changed = cap.angle, True
+            if changed:
+                why.append(cap.why)
+        return depth, new_angle, why
+
+
+def selects(effect: km.Effect, code: str, point: km.PointDetail) -> bool:
+    """Does the effect's selector pick this point? Selectors combine with OR."""
+    return (
+        code in effect.points
+        or (effect.pregnancy_contraindicated is True and point.pregnancy_contraindicated)
+        or bool(set(effect.zones) & set(point.zones))
+        or bool(set(effect.caution_kinds) & {c.kind for c in point.cautions})
+    )
+
+
+def evaluate_safety(kb: Knowledge, findings: frozenset[str]) -> SafetyFilter:
+    out = SafetyFilter()
+    for rule in firing(kb.safety_rules, findings):
+        out.rules.append(rule)
+        ref = RuleRef(rule.id, rule.title, rule.sources, rule.status)
+        for effect in rule.effects:
+            _apply(kb, out, effect, ref)
+    return out
+
+
+def _apply(kb: Knowledge, out: SafetyFilter, effect: km.Effect, ref: RuleRef) -> None:
+    kind = effect.kind
+    if kind in {"exclude_points", "cap_depth"}:
+        for code, point in kb.points.items():
+            if point.detail is None or not selects(effect, code, point.detail):
+                continue
+            if kind == "exclude_points":
+                out.excluded.setdefault(code, []).append(ref)
+            else:
+                depth = effect.depth_max_cun or point.detail.depth_max_cun
+                out.caps.setdefault(code, []).append(DepthCap(depth, effect.angle, ref))
+    elif kind == "forbid_technique" and effect.technique:
+        out.forbidden_techniques.setdefault(effect.technique, []).append(ref)
+    elif kind == "forbid_moxibustion":
+        out.no_moxibustion.append(ref)
+    elif kind == "forbid_bleeding":
+        out.no_bleeding.append(ref)
+    elif kind == "limit_points" and effect.max_points:
+        if out.max_points is None or effect.max_points < out.max_points[0]:
+            out.max_points = (effect.max_points, ref)
+    elif kind == "precaution" and effect.code and effect.text:
+        out.precautions.append(Precaution(effect.code, effect.text, ref.rule))

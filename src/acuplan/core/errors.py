@@ -1,0 +1,41 @@
+"""The one domain error tree. The CLI maps it to exit codes, the API to one JSON error shape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class AcuplanError(Exception):
+    """Base of every error acuplan raises on purpose."""
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One bad field: a dotted path (``pain.duration_weeks``, ``questionnaires.odi.3``) and why."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+class InvalidIntake(AcuplanError):
+    """The intake breaks the contract. ``errors`` names every bad field."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        self.errors = errors
+        super().__init__("invalid intake: " + "; ".join(str(e) for e in errors))
+
+
+class KnowledgeError(AcuplanError):
+    """A knowledge-base file is invalid. ``problems`` holds one line per problem, each naming
+    the file and the entry."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(f"{len(problems)} knowledge-base problem(s):\n" + "\n".join(problems))
+
+
+class NotPermitted(AcuplanError):
+    """The actor may not do this (used by the clinic application)."""

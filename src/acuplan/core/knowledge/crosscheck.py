@@ -1,0 +1,166 @@
+"""Cross-reference checks: every id, point, finding and code a file names must exist."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from acuplan.core.findings import INTAKE_FINDINGS, pattern_finding
+from acuplan.core.knowledge import models as km
+from acuplan.core.knowledge.knowledge import Knowledge
+
+
+def known_findings(kb: Knowledge) -> frozenset[str]:
+    """Every token a rule may name: intake findings plus one per pattern."""
+    return INTAKE_FINDINGS | {pattern_finding(p) for p in kb.patterns}
+
+
+def cross_check(kb: Knowledge) -> list[str]:
+    """Return one problem line per dangling reference (empty when all resolve)."""
+    findings = known_findings(kb)
+    out: list[str] = []
+    out += _check_sources(kb)
+    out += _check_meridian_counts(kb)
+    for p in kb.patterns.values():
+        where = f"patterns.toml: pattern {p.id!r}"
+        out += _unknown(where, "finding", [*p.supports, *p.opposes], findings)
+        out += _unknown(where, "point", p.points, _prescribable(kb))
+        out += _unknown(where, "code", p.codes, kb.codes)
+    for rule in kb.code_rules:
+        where = f"codes.toml: rule {rule.id!r}"
+        out += _unknown(where, "finding", _rule_tokens(rule), findings)
+        out += _unknown(where, "code", rule.codes, kb.codes)
+        retired = {f"{r.system}|{r.code}" for r in kb.retired_codes}
+        out += [f"{where}: code {c!r} is retired" for c in rule.codes if c in retired]
+    for name, rules in (
+        ("rules/red_flags.toml", kb.red_flag_rules),
+        ("rules/referrals.toml", kb.referral_rules),
+        ("rules/safety.toml", kb.safety_rules),
+        ("rules/pain_types.toml", kb.pain_type_rules),
+        ("prescriptions.toml", kb.selections),
+    ):
+        seen: set[str] = set()
+        for r in rules:
+            where = f"{name}: rule {r.id!r}"
+            if r.id in seen:
+                out.append(f"{where}: duplicate rule id")
+            seen.add(r.id)
+            out += _unknown(where, "finding", _rule_tokens(r), findings)
+            if not (r.when_all or r.when_any):
+                out.append(f"{where}: a rule needs when_all or when_any")
+            if r.min_any > max(1, len(r.when_any)):
+                out.append(f"{where}: min_any is larger than when_any")
+    for sel in kb.selections:
+        out += _unknown(
+            f"prescriptions.toml: selection {sel.id!r}", "point", sel.points, _prescribable(kb)
+        )
+    for safety_rule in kb.safety_rules:
+        for i, effect in enumerate(safety_rule.effects, start=1):
+            where = f"rules/safety.toml: rule {safety_rule.id!r}: effect {i}"
+            out += _check_effect(where, effect, kb)
+    for payer in kb.payers.values():
+        out += _unknown(
+            f"guidelines.toml: payer {payer.id!r}", "finding", payer.excluded_when_any, findings
+        )
+        out += _unknown(
+            f"guidelines.toml: payer {payer.id!r}", "guideline", [payer.guideline], kb.guidelines
+        )
+    for inst in kb.instruments.values():
+        out += _unknown(
+            f"instruments.toml: instrument {inst.id!r}",
+            "source",
+            inst.mcid_sources,
+            {**kb.sources, **kb.studies},
+        )
+    return out
+
+
+def _prescribable(kb: Knowledge) -> set[str]:
+    return {code for code, p in kb.points.items() if p.detail is not None}
+
+
+def _rule_tokens(rule: km.Rule | km.CodeRule) -> list[str]:
+    return [*rule.when_all, *rule.when_any, *rule.when_none]
+
+
+def _unknown(where: str, what: str, names: Iterable[str], known: Iterable[str]) -> list[str]:
+    known_set = set(known)
+    return [f"{where}: unknown {what} {n!r}" for n in names if n not in known_set]
+
+
+_EFFECT_FIELDS: dict[str, set[str]] = {
+    "exclude_points": {"points", "pregnancy_contraindicated", "zones", "caution_kinds"},
+    "cap_depth": {"points", "zones", "caution_kinds", "depth_max_cun", "angle"},
+    "forbid_technique": {"technique"},
+    "forbid_moxibustion": set(),
+    "forbid_bleeding": set(),
+    "limit_points": {"max_points"},
+    "precaution": {"code", "text"},
+}
+_REQUIRED: dict[str, set[str]] = {
+    "cap_depth": {"depth_max_cun"},
+    "forbid_technique": {"technique"},
+    "limit_points": {"max_points"},
+    "precaution": {"code", "text"},
+}
+_SELECTORS = {"points", "pregnancy_contraindicated", "zones", "caution_kinds"}
+
+
+def _check_effect(where: str, effect: km.Effect, kb: Knowledge) -> list[str]:
+    given = {f for f in effect.model_fields_set if f != "kind"}
+    out = [
+        f"{where}: {effect.kind} does not take {f!r}"
+        for f in sorted(given - _EFFECT_FIELDS[effect.kind])
+    ]
+    out += [
+        f"{where}: {effect.kind} needs {f!r}"
+        for f in sorted(_REQUIRED.get(effect.kind, set()) - given)
+    ]
+    if effect.kind in {"exclude_points", "cap_depth"} and not given & _SELECTORS:
+        out.append(f"{where}: {effect.kind} needs a point selector")
+    out += _unknown(where, "point", effect.points, _prescribable(kb))
+    return out
+
+
+def _check_sources(kb: Knowledge) -> list[str]:
+    out: list[str] = []
+    sourced: list[tuple[str, Iterable[str]]] = []
+    sourced += [
+        (f"points.toml: point {c!r}", p.detail.sources) for c, p in kb.points.items() if p.detail
+    ]
+    sourced += [(f"patterns.toml: pattern {k!r}", v.sources) for k, v in kb.patterns.items()]
+    sourced += [(f"codes.toml: code {k!r}", v.sources) for k, v in kb.codes.items()]
+    sourced += [(f"meridians.toml: meridian {k!r}", v.sources) for k, v in kb.meridians.items()]
+    sourced += [(f"evidence.toml: study {k!r}", v.sources) for k, v in kb.studies.items()]
+    for name, rules in (
+        ("rules/red_flags.toml", kb.red_flag_rules),
+        ("rules/referrals.toml", kb.referral_rules),
+        ("rules/safety.toml", kb.safety_rules),
+        ("rules/pain_types.toml", kb.pain_type_rules),
+        ("prescriptions.toml", kb.selections),
+    ):
+        sourced += [(f"{name}: rule {r.id!r}", r.sources) for r in rules]
+    sourced += [
+        (f"rules/medications.toml: drug_class {k!r}", v.sources) for k, v in kb.drug_classes.items()
+    ]
+    sourced += [
+        (f"instruments.toml: instrument {k!r}", v.sources) for k, v in kb.instruments.items()
+    ]
+    sourced += [(f"guidelines.toml: guideline {k!r}", v.sources) for k, v in kb.guidelines.items()]
+    sourced += [(f"guidelines.toml: payer {k!r}", v.sources) for k, v in kb.payers.items()]
+    sourced += [(f"education.toml: topic {k!r}", v.sources) for k, v in kb.education.items()]
+    sourced += [(f"education.toml: faq {f.question!r}", f.sources) for f in kb.faq]
+    for where, ids in sourced:
+        out += [f"{where}: unknown source {s!r}" for s in ids if not kb.has_source(s)]
+    return out
+
+
+def _check_meridian_counts(kb: Knowledge) -> list[str]:
+    out: list[str] = []
+    for code, info in kb.meridians.items():
+        n = sum(1 for p in kb.points.values() if p.meridian == code)
+        if code != "EX" and n != info.point_count:
+            out.append(
+                f"meridians.toml: meridian {code!r}: point_count {info.point_count} but "
+                f"{n} points in the registry"
+            )
+    return out

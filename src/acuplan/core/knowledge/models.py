@@ -1,0 +1,315 @@
+"""Typed models of the knowledge base. Every model forbids unknown keys (default-deny)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Status = Literal["V2", "V", "WEAK", "UNVERIFIED", "CONFLICT"]
+"""Verification tags as FACTS.md uses them (V2: two or more sources agree ...)."""
+
+Review = Literal["approved", "needs_review"]
+CodeSystem = Literal["ICD-10-CM", "ICD-11", "SNOMED CT", "LOINC"]
+Meridian = Literal[
+    "LU", "LI", "ST", "SP", "HT", "SI", "BL", "KI", "PC", "TE", "GB", "LR", "GV", "CV", "EX"
+]
+CautionKind = Literal["pneumothorax", "kidney", "spinal_canal", "vessel", "nerve", "other"]
+Angle = Literal["perpendicular", "oblique", "transverse", "oblique_medial", "oblique_inferior"]
+Zone = Literal[
+    "head_neck",
+    "face",
+    "thorax_back",
+    "lumbar",
+    "sacral",
+    "buttock",
+    "lower_abdomen",
+    "upper_limb",
+    "lower_limb",
+    "midline_spine",
+]
+Moxibustion = Literal["allowed", "caution", "avoid"]
+Technique = Literal["manual", "electro", "acupressure"]
+Text = Annotated[str, Field(min_length=1)]
+Ids = tuple[Text, ...]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Sourced(Model):
+    """A fact with its sources (ids into sources.toml / evidence.toml) and status."""
+
+    sources: Annotated[Ids, Field(min_length=1)]
+    status: Status
+
+
+class Source(Model):
+    id: Text
+    kind: Literal["textbook", "web", "article", "guideline", "repository", "standard", "regulation"]
+    citation: Text
+    url: str | None = None
+    pmid: str | None = None
+    doi: str | None = None
+    note: str | None = None
+
+
+class Study(Model):
+    """A study or review behind a claim, with a one-line finding in our own words."""
+
+    id: Text
+    citation: Text
+    finding: Text
+    pmid: Annotated[str, Field(pattern=r"^\d{6,9}$")] | None = None
+    doi: Annotated[str, Field(pattern=r"^10\.\S+/\S+$")] | None = None
+    status: Status
+    cited_by_clinic_articles: bool = False
+    sources: Ids = ()
+
+
+class MeridianInfo(Model):
+    code: Meridian
+    name: Text
+    pinyin: Text
+    point_count: Annotated[int, Field(ge=0)]
+    sources: Annotated[Ids, Field(min_length=1)]
+    status: Status
+
+
+class RegistryPoint(Model):
+    """A WHO 2008 standard point (from points_who2008.csv) or an extra point."""
+
+    code: Annotated[str, Field(pattern=r"^([A-Z]{2}\d{1,2}|EX-[A-Z]{1,2}\d{1,2}|ASHI)$")]
+    pinyin: Text
+    hanzi: Text
+    english: Text
+    meridian: Meridian
+
+
+class Caution(Model):
+    kind: CautionKind
+    text: Text
+
+
+class PointDetail(Sourced):
+    """Clinical detail for a point the planner may prescribe."""
+
+    code: Text
+    pinyin: str | None = None  # only for extra points, which are not in the WHO registry
+    hanzi: str | None = None
+    english: str | None = None
+    location: Text
+    angle: Angle
+    needling: Text
+    depth_min_cun: Annotated[float, Field(ge=0, le=4)]
+    depth_max_cun: Annotated[float, Field(gt=0, le=4)]
+    zones: Annotated[tuple[Zone, ...], Field(min_length=1)]
+    cautions: tuple[Caution, ...] = ()
+    pregnancy_contraindicated: bool = False
+    moxibustion: Moxibustion = "allowed"
+    moxibustion_note: str | None = None
+    bleeding_technique: bool = False
+    indications: Annotated[tuple[Text, ...], Field(min_length=1)]
+    snomed_body_structure: str | None = None
+    category: str | None = None
+
+
+class Point(Model):
+    """A registry point merged with its clinical detail (``detail`` is None for points the
+    planner never prescribes)."""
+
+    code: str
+    pinyin: str
+    hanzi: str
+    english: str
+    meridian: Meridian
+    detail: PointDetail | None = None
+
+
+class CodeRef(Model):
+    system: CodeSystem
+    code: Text
+    display: Text
+
+
+class Code(Sourced):
+    system: CodeSystem
+    code: Text
+    display: Text
+    note: str | None = None
+
+
+class RetiredCode(Model):
+    system: CodeSystem
+    code: Text
+    replaced_by: Ids
+    reason: Text
+
+
+class CodeRule(Model):
+    """Which codes a classification carries: all of ``when_all`` present, none of
+    ``when_none``. ``codes`` are ``SYSTEM|CODE`` keys into the code table."""
+
+    id: Text
+    when_all: Ids = ()
+    when_any: Ids = ()
+    when_none: Ids = ()
+    codes: Annotated[Ids, Field(min_length=1)]
+
+
+class Pattern(Sourced):
+    id: Text
+    name: Text
+    chinese: Text
+    review: Review
+    principle: Text
+    supports: dict[str, Annotated[float, Field(gt=0, le=5)]]
+    opposes: dict[str, Annotated[float, Field(gt=0, le=5)]] = {}
+    points: Ids
+    moxibustion: Literal["indicated", "neutral", "avoid"]
+    bleeding_technique: bool = False
+    heat: bool = False
+    codes: Annotated[Ids, Field(min_length=1)]
+
+
+class Effect(Model):
+    """What a safety rule does. ``select`` picks points by code list, flag, zone or caution
+    kind; only the fields that matter to ``kind`` may be set (checked by the loader)."""
+
+    kind: Literal[
+        "exclude_points",
+        "cap_depth",
+        "forbid_technique",
+        "forbid_moxibustion",
+        "forbid_bleeding",
+        "limit_points",
+        "precaution",
+    ]
+    points: Ids = ()
+    pregnancy_contraindicated: bool | None = None
+    zones: tuple[Zone, ...] = ()
+    caution_kinds: tuple[CautionKind, ...] = ()
+    depth_max_cun: Annotated[float, Field(gt=0, le=4)] | None = None
+    angle: Angle | None = None
+    technique: Technique | None = None
+    max_points: Annotated[int, Field(ge=1)] | None = None
+    code: str | None = None
+    text: str | None = None
+
+
+class Rule(Sourced):
+    """A rule over findings: fires when all of ``when_all`` and at least ``min_any`` of
+    ``when_any`` are present and none of ``when_none``."""
+
+    id: Text
+    title: Text
+    text: Text
+    when_all: Ids = ()
+    when_any: Ids = ()
+    min_any: Annotated[int, Field(ge=1)] = 1
+    when_none: Ids = ()
+
+
+class RedFlagRule(Rule):
+    decision: Literal["emergency", "refer_before_treatment"]
+    refer_to: Text
+    urgency: Literal["same_day_emergency", "urgent", "soon", "routine"]
+
+
+class ReferralRule(Rule):
+    """A non-blocking referral: treatment may go ahead, and the clinician also refers."""
+
+    refer_to: Text
+    urgency: Literal["urgent", "soon", "routine"]
+
+
+class SafetyRule(Rule):
+    """``severity`` "routine" marks standard anatomical care (kidney zone, thorax) that applies
+    to every such patient and so does not by itself make triage "with precautions"."""
+
+    severity: Literal["absolute", "relative", "caution", "routine"]
+    effects: Annotated[tuple[Effect, ...], Field(min_length=1)]
+
+
+class PainTypeRule(Rule):
+    """Adds ``pain_type.<pain_type>`` to the findings; evaluated in file order, so a later rule
+    may test an earlier one's result."""
+
+    pain_type: Literal["non_specific", "mechanical", "radicular", "referred", "inflammatory"]
+
+
+class Selection(Rule):
+    """A prescription building block: when it fires, its points join the prescription in
+    ``role``; ``side`` is "bilateral" or "affected_leg" (GV/CV points are always midline)."""
+
+    role: Literal["local", "distal", "channel", "symptom"]
+    points: Annotated[Ids, Field(min_length=1)]
+    side: Literal["bilateral", "affected_leg"] = "bilateral"
+    note: str | None = None
+
+
+class DrugClass(Sourced):
+    id: Literal["anticoagulant", "antiplatelet", "corticosteroid"]
+    names: Annotated[tuple[Text, ...], Field(min_length=1)]
+    """Generic and brand names, lower case; matched as whole words in free text."""
+
+
+class Band(Model):
+    min: float
+    max: float
+    label: Text
+
+
+class Instrument(Sourced):
+    id: Literal["nrs", "peg", "rmdq", "odi", "start_back"]
+    name: Text
+    version: Text
+    items: Annotated[tuple[Text, ...], Field(min_length=1)]
+    answer_scale: Text
+    scoring: Text
+    range_min: float
+    range_max: float
+    bands: tuple[Band, ...] = ()
+    mcid_points: float | None = None
+    mcid_percent: float | None = None
+    mcid_sources: Ids = ()
+    loinc: tuple[Text, ...] = ()
+    licence: Text
+
+
+class Guideline(Sourced):
+    id: Text
+    body: Text
+    title: Text
+    year: int
+    jurisdictions: Annotated[tuple[Text, ...], Field(min_length=1)]
+    position: Literal["recommended", "consider", "not_recommended", "covered_with_limits"]
+    summary: Text
+    dose: str | None = None
+
+
+class PayerRule(Sourced):
+    id: Literal["medicare"]
+    guideline: Text
+    min_duration_weeks: float
+    initial_visits: int
+    initial_window_days: int
+    additional_visits_if_improving: int
+    max_visits_per_year: int
+    excluded_when_any: Ids
+    summary: Text
+
+
+class EducationTopic(Model):
+    id: Text
+    title: Text
+    paragraphs: Annotated[tuple[Text, ...], Field(min_length=1)]
+    sources: Annotated[Ids, Field(min_length=1)]
+    status: Status
+
+
+class FaqEntry(Model):
+    question: Text
+    answer: Text
+    sources: Annotated[Ids, Field(min_length=1)]

@@ -1,0 +1,65 @@
+"""The evidence list: every source behind the plan's statements, once, with its citation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from acuplan.core.knowledge import Knowledge
+
+if TYPE_CHECKING:
+    from acuplan.core.plan import Plan
+
+#: Studies behind the course and the expected benefit, cited in every plan with a course.
+COURSE_STUDIES = ("vickers2018", "haake2007", "cherkin2009")
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceItem:
+    id: str
+    citation: str
+    status: str | None
+    pmid: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    finding: str | None = None
+
+
+def collect_evidence(kb: Knowledge, plan: Plan) -> list[EvidenceItem]:
+    ids: list[str] = []
+
+    def add(more: Iterable[str]) -> None:
+        ids.extend(s for s in more if s not in ids)
+
+    rules = {
+        r.id: r
+        for r in (*kb.red_flag_rules, *kb.referral_rules, *kb.safety_rules, *kb.pain_type_rules)
+    }
+    for reason in plan.triage.reasons:
+        add(rules[reason.code].sources)
+    add(s for rid in plan.classification.rules for s in rules[rid].sources)
+    for c in plan.classification.codes:
+        add(kb.codes[f"{c.system}|{c.code}"].sources)
+    for p in plan.patterns[:1]:
+        add(p.sources)
+    if plan.prescription is not None:
+        for pt in plan.prescription.points:
+            add(pt.sources)
+        for ex in plan.prescription.excluded_points:
+            add(s for r in ex.reasons for s in rules[r.rule].sources if r.rule in rules)
+    if plan.course is not None:
+        add(s for s in COURSE_STUDIES if s in kb.studies)
+        for g in plan.course.guidelines:
+            add(kb.guidelines[g.id].sources)
+    for score in plan.scores.values():
+        add(kb.instruments[score.instrument].sources)
+    return [_item(kb, s) for s in ids if kb.has_source(s)]
+
+
+def _item(kb: Knowledge, source_id: str) -> EvidenceItem:
+    if source_id in kb.studies:
+        st = kb.studies[source_id]
+        return EvidenceItem(st.id, st.citation, st.status, st.pmid, st.doi, None, st.finding)
+    src = kb.sources[source_id]
+    return EvidenceItem(src.id, src.citation, None, src.pmid, src.doi, src.url)

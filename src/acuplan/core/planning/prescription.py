@@ -1,0 +1,203 @@
+"""Prescribe points: selections and pattern points, then the safety filter.
+
+Every point carries its role, rationale, rules and sources; every point the safety filter
+removes is listed in ``excluded_points`` with its reasons. Nothing is removed silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from acuplan.core.assessment.patterns import PatternResult
+from acuplan.core.assessment.rules import firing
+from acuplan.core.assessment.safety import RuleRef, SafetyFilter
+from acuplan.core.knowledge import Knowledge
+from acuplan.core.knowledge import models as km
+
+ROLE_ORDER = ("local", "distal", "symptom", "channel", "pattern")
+
+
+@dataclass(slots=True)
+class Candidate:
+    code: str
+    role: str
+    side: str
+    rationale: list[str]
+    rules: list[str]
+    sources: list[str]
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Caution:
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class PrescribedPoint:
+    code: str
+    name: str
+    side: str
+    role: str
+    depth_max_cun: float
+    angle: str
+    cautions: list[Caution]
+    rationale: str
+    sources: list[str]
+    rules: list[str]
+    status: str
+    moxibustion: bool = False
+    bleeding: bool = False
+    pregnancy_contraindicated: bool = False
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExcludedReason:
+    rule: str
+    text: str
+    sources: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class ExcludedPoint:
+    code: str
+    reasons: list[ExcludedReason]
+
+
+@dataclass(slots=True)
+class PointSet:
+    points: list[PrescribedPoint] = field(default_factory=list)
+    excluded: list[ExcludedPoint] = field(default_factory=list)
+
+
+def candidate_points(
+    kb: Knowledge, findings: frozenset[str], leg_side: str | None, pattern: PatternResult | None
+) -> list[Candidate]:
+    """Points before the safety filter, merged by code (first role wins, rationale adds up)."""
+    merged: dict[str, Candidate] = {}
+
+    def add(
+        code: str,
+        role: str,
+        side: str,
+        why: str,
+        rule: str,
+        sources: list[str],
+        note: str | None = None,
+    ) -> None:
+        if code in merged:
+            c = merged[code]
+            c.rationale.append(why)
+            c.rules.append(rule)
+            c.sources += [s for s in sources if s not in c.sources]
+            return
+        merged[code] = Candidate(
+            code, role, _side(code, side, leg_side), [why], [rule], list(sources), note
+        )
+
+    for sel in firing(kb.selections, findings):
+        for code in sel.points:
+            add(
+                code,
+                sel.role,
+                sel.side,
+                f"{sel.title}: {sel.text}",
+                sel.id,
+                list(sel.sources),
+                sel.note,
+            )
+    if pattern is not None:
+        p = kb.patterns[pattern.id]
+        for code in p.points:
+            add(
+                code,
+                "pattern",
+                "bilateral",
+                f"{p.name}: {p.principle}",
+                f"pattern.{p.id}",
+                list(p.sources),
+            )
+    return sorted(merged.values(), key=lambda c: ROLE_ORDER.index(c.role))
+
+
+def _side(code: str, mode: str, leg_side: str | None) -> str:
+    if code.startswith(("GV", "CV")):
+        return "midline"
+    if code == "ASHI":
+        return "as_found"
+    if mode == "affected_leg" and leg_side in {"left", "right"}:
+        return str(leg_side)
+    return "bilateral"
+
+
+def apply_safety(
+    kb: Knowledge,
+    candidates: list[Candidate],
+    safety: SafetyFilter,
+    *,
+    moxibustion: bool,
+    bleeding: bool,
+) -> PointSet:
+    """Remove what the filter forbids, cap depths, limit the count; explain each change."""
+    out = PointSet()
+    kept: list[Candidate] = []
+    for c in candidates:
+        if c.code in safety.excluded:
+            out.excluded.append(_excluded(kb, c.code, safety.excluded[c.code]))
+        else:
+            kept.append(c)
+    if safety.max_points is not None and len(kept) > safety.max_points[0]:
+        limit, ref = safety.max_points
+        why = f"{ref.title}: at most {limit} points (lowest-ranked roles dropped first)"
+        out.excluded += [_excluded(kb, c.code, [ref], why) for c in kept[limit:]]
+        kept = kept[:limit]
+    out.points = [_prescribe(kb, c, safety, moxibustion, bleeding) for c in kept]
+    return out
+
+
+def _excluded(
+    kb: Knowledge, code: str, refs: list[RuleRef], text: str | None = None
+) -> ExcludedPoint:
+    reasons = [
+        ExcludedReason(r.rule, text or r.title, [kb.citation(s) for s in r.sources]) for r in refs
+    ]
+    return ExcludedPoint(code, reasons)
+
+
+def _prescribe(
+    kb: Knowledge, c: Candidate, safety: SafetyFilter, moxibustion: bool, bleeding: bool
+) -> PrescribedPoint:
+    point = kb.points[c.code]
+    d: km.PointDetail = kb.prescribable(c.code)
+    depth, angle, capped_by = safety.capped(c.code, d.depth_max_cun, d.angle)
+    rationale = " ".join(c.rationale)
+    if capped_by:
+        rules = ", ".join(r.rule for r in capped_by)
+        if depth < d.depth_max_cun:
+            rationale += (
+                f" Depth limited to {depth} cun ({angle}) by {rules}; "
+                f"the textbook maximum is {d.depth_max_cun} cun."
+            )
+        else:
+            rationale += f" Needle {angle.replace('_', ' ')} ({rules})."
+    sources = c.sources + [s for s in d.sources if s not in c.sources]
+    sources += [s for r in capped_by for s in r.sources if s not in sources]
+    return PrescribedPoint(
+        code=c.code,
+        name=f"{point.pinyin} ({point.english})",
+        side=c.side,
+        role=c.role,
+        depth_max_cun=depth,
+        angle=angle,
+        cautions=[Caution(x.kind, x.text) for x in d.cautions],
+        rationale=rationale,
+        sources=sources,
+        rules=c.rules + [r.rule for r in capped_by],
+        status=d.status,
+        moxibustion=moxibustion and c.role == "pattern" and d.moxibustion != "avoid",
+        bleeding=bleeding and d.bleeding_technique,
+        pregnancy_contraindicated=d.pregnancy_contraindicated,
+        note=c.note,
+    )

@@ -1,0 +1,18 @@
+"""Shared fixtures. The knowledge base loads once per process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from acuplan.core.knowledge import Knowledge, default_knowledge
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+EXAMPLES = SHARED / "contracts" / "examples"
+
+
+@pytest.fixture(scope="session")
+def kb() -> Knowledge:
+    return default_knowledge()

@@ -1,0 +1,171 @@
+"""Every kind of bad data file gives a clear error naming the file and the entry."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from acuplan.core.errors import KnowledgeError
+from acuplan.core.knowledge.loader import LAYOUT, data_root, load_knowledge
+
+DATA = Path(str(data_root()))
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    return target
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture text not found in {path.name}: {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _problems(root: Path) -> list[str]:
+    with pytest.raises(KnowledgeError) as exc:
+        load_knowledge(root)
+    return exc.value.problems
+
+
+def test_it_loads_the_packaged_knowledge_base_with_a_content_version(data: Path) -> None:
+    kb = load_knowledge(data)
+    assert re.fullmatch(r"kb-[0-9a-f]{16}", kb.version)
+    assert kb.version == load_knowledge(DATA).version
+
+
+def test_it_changes_the_version_when_any_fact_changes(data: Path) -> None:
+    before = load_knowledge(data).version
+    _edit(data / "points.toml", "depth_max_cun = 1.2", "depth_max_cun = 1.1")
+    assert load_knowledge(data).version != before
+
+
+def test_it_names_a_missing_file(data: Path) -> None:
+    (data / "rules" / "safety.toml").unlink()
+    assert _problems(data) == ["rules/safety.toml: file is missing"]
+
+
+def test_it_rejects_invalid_toml_naming_the_file(data: Path) -> None:
+    (data / "patterns.toml").write_text("[[pattern]\nid = 1", encoding="utf-8")
+    assert any(p.startswith("patterns.toml: not valid TOML") for p in _problems(data))
+
+
+def test_it_rejects_an_unknown_key_naming_file_and_entry(data: Path) -> None:
+    _edit(data / "points.toml", 'code = "BL23"', 'code = "BL23"\ncolour = "red"')
+    assert "points.toml: point 'BL23': colour: unknown key" in _problems(data)
+
+
+def test_it_rejects_an_unknown_table(data: Path) -> None:
+    with (data / "codes.toml").open("a", encoding="utf-8") as f:
+        f.write('\n[[codez]]\nsystem = "ICD-10-CM"\n')
+    assert any("codes.toml: unknown table [[codez]]" in p for p in _problems(data))
+
+
+def test_it_rejects_a_point_code_outside_who_2008(data: Path) -> None:
+    _edit(data / "points.toml", 'code = "BL23"', 'code = "BL99"')
+    assert "points.toml: point 'BL99': not a WHO 2008 point code" in _problems(data)
+
+
+def test_it_rejects_a_pattern_naming_an_unknown_point(data: Path) -> None:
+    _edit(data / "patterns.toml", 'points = ["GV3", "GV4", "SP9"]', 'points = ["GV3", "GV44"]')
+    assert "patterns.toml: pattern 'cold_damp': unknown point 'GV44'" in _problems(data)
+
+
+def test_it_rejects_an_unknown_source_id(data: Path) -> None:
+    _edit(data / "rules" / "red_flags.toml", 'sources = ["cks_ces"]', 'sources = ["nobody"]')
+    assert "rules/red_flags.toml: rule 'rf.cauda_equina': unknown source 'nobody'" in _problems(
+        data
+    )
+
+
+def test_it_rejects_an_unknown_finding_in_a_rule(data: Path) -> None:
+    _edit(data / "rules" / "red_flags.toml", '"red_flag.saddle_anaesthesia"', '"red_flag.saddle"')
+    assert (
+        "rules/red_flags.toml: rule 'rf.cauda_equina': unknown finding 'red_flag.saddle'"
+        in _problems(data)
+    )
+
+
+def test_it_rejects_an_unknown_code_system(data: Path) -> None:
+    _edit(
+        data / "codes.toml",
+        'system = "ICD-10-CM"\ncode = "M54.50"',
+        'system = "ICD-9"\ncode = "M54.50"',
+    )
+    assert any("codes.toml: code 'M54.50': system:" in p for p in _problems(data))
+
+
+def test_it_refuses_the_retired_m54_5_in_a_code_rule(data: Path) -> None:
+    _edit(data / "codes.toml", 'codes = ["ICD-10-CM|M54.50"]', 'codes = ["ICD-10-CM|M54.5"]')
+    problems = _problems(data)
+    assert "codes.toml: rule 'icd10cm.low_back_pain': unknown code 'ICD-10-CM|M54.5'" in problems
+    assert "codes.toml: rule 'icd10cm.low_back_pain': code 'ICD-10-CM|M54.5' is retired" in problems
+
+
+def test_it_rejects_a_bad_status_tag(data: Path) -> None:
+    _edit(data / "patterns.toml", 'status = "V2"', 'status = "probably"')
+    assert any("patterns.toml: pattern 'cold_damp': status:" in p for p in _problems(data))
+
+
+def test_it_rejects_duplicate_ids(data: Path) -> None:
+    text = (data / "rules" / "referrals.toml").read_text(encoding="utf-8")
+    start = text.index('[[rule]]\nid = "ref.pregnancy"')
+    (data / "rules" / "referrals.toml").write_text(text + "\n" + text[start:], encoding="utf-8")
+    assert "rules/referrals.toml: rule 'ref.pregnancy': duplicate rule id" in _problems(data)
+
+
+def test_it_rejects_an_effect_missing_what_it_needs(data: Path) -> None:
+    _edit(
+        data / "rules" / "safety.toml",
+        '{ kind = "limit_points", max_points = 8 }',
+        '{ kind = "limit_points" }',
+    )
+    assert any(
+        "rules/safety.toml: rule 'sf.bleeding_risk': effect" in p and "needs 'max_points'" in p
+        for p in _problems(data)
+    )
+
+
+def test_it_rejects_an_effect_field_that_does_not_belong(data: Path) -> None:
+    _edit(
+        data / "rules" / "safety.toml",
+        '{ kind = "forbid_bleeding" }',
+        '{ kind = "forbid_bleeding", depth_max_cun = 0.5 }',
+    )
+    assert any("forbid_bleeding does not take 'depth_max_cun'" in p for p in _problems(data))
+
+
+def test_it_rejects_a_registry_with_a_wrong_header(data: Path) -> None:
+    _edit(data / "points_who2008.csv", "code,pinyin,hanzi,english,meridian", "code,name")
+    assert any(p.startswith("points_who2008.csv: header must be") for p in _problems(data))
+
+
+def test_it_rejects_a_registry_row_whose_meridian_contradicts_its_code(data: Path) -> None:
+    _edit(data / "points_who2008.csv", ",KI\n", ",LR\n")
+    assert any(
+        "points_who2008.csv: point 'KI" in p and "does not match" in p for p in _problems(data)
+    )
+
+
+def test_it_rejects_a_meridian_count_that_differs_from_the_registry(data: Path) -> None:
+    _edit(data / "meridians.toml", "point_count = 67", "point_count = 66")
+    assert (
+        "meridians.toml: meridian 'BL': point_count 66 but 67 points in the registry"
+        in _problems(data)
+    )
+
+
+def test_it_reports_every_problem_at_once(data: Path) -> None:
+    _edit(data / "points.toml", 'code = "BL23"', 'code = "BL23"\ncolour = "red"')
+    _edit(data / "rules" / "red_flags.toml", 'sources = ["cks_ces"]', 'sources = ["nobody"]')
+    assert len(_problems(data)) >= 2
+
+
+def test_it_knows_every_data_file_it_loads() -> None:
+    on_disk = {str(p.relative_to(DATA)) for p in DATA.rglob("*.toml")}
+    assert on_disk == set(LAYOUT)
