@@ -12,9 +12,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)  ## the main job on the demo data
+run: $(STAMP)  ## the main job: plan an example intake
 	$(BIN)/acuplan kb check
-	$(BIN)/acuplan points BL23
+	$(BIN)/acuplan plan examples/chronic-cold-damp.json --format md
 
 test: $(STAMP)  ## the whole test suite
 	$(BIN)/pytest

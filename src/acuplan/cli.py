@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from acuplan.core.errors import KnowledgeError
@@ -148,7 +149,7 @@ def _read_json(path: str) -> object:
     from acuplan.core.errors import FieldError, InvalidIntake
 
     try:
-        text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()  # noqa: SIM115
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise InvalidIntake([FieldError("(file)", f"cannot read {path}: {exc.strerror}")]) from None
     except UnicodeDecodeError:

@@ -9,6 +9,7 @@ misspelt rule fails at load time instead of silently never firing.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 from acuplan.core import intake as m
 
@@ -77,6 +78,7 @@ def pattern_finding(pattern_id: str) -> str:
     return f"pattern.{pattern_id}"
 
 
+@cache
 def describe(token: str) -> str:
     """A short human reading of a finding token, for explanations."""
     if token in DERIVED:

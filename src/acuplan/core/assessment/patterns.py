@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from acuplan.core.findings import describe
 from acuplan.core.knowledge import Knowledge
 from acuplan.core.knowledge import models as km
+from acuplan.core.knowledge.index import index_of
 from acuplan.core.settings import EngineSettings
 
 TCM_PREFIXES = (
@@ -80,36 +81,52 @@ class Differentiation:
         return self.patterns[0] if self.sufficient and self.patterns else None
 
 
-def _net(p: km.Pattern, token: str) -> float:
-    return p.supports.get(token, 0.0) - p.opposes.get(token, 0.0)
-
-
 def _weighted(weights: dict[str, float], findings: frozenset[str]) -> list[WeightedFinding]:
     hits = [WeightedFinding(f, w, describe(f)) for f, w in weights.items() if f in findings]
     return sorted(hits, key=lambda h: (-h.weight, h.finding))
 
 
-def _candidates(kb: Knowledge, findings: frozenset[str]) -> list[str]:
-    answered = {pre for pre in SINGLE_VALUED for f in findings if f.startswith(pre)}
-    tokens = {t for p in kb.patterns.values() for t in (*p.supports, *p.opposes)}
-    return sorted(
-        t for t in tokens if t not in findings and not any(t.startswith(pre) for pre in answered)
-    )
+def _answered(findings: frozenset[str]) -> tuple[str, ...]:
+    """Single-valued fields already answered: their other values cannot be observed too."""
+    prefixes = {f[: f.find(".") + 1] for f in findings}
+    return tuple(pre for pre in SINGLE_VALUED if pre in prefixes)
+
+
+_RANKED: dict[tuple[str, str, str, bool], list[tuple[float, str]]] = {}
+
+
+def _ranked_shifts(
+    kb_version: str,
+    me_id: str,
+    me: dict[str, float],
+    rival_id: str,
+    rival: dict[str, float],
+    i_lead: bool,
+) -> list[tuple[float, str]]:
+    """Positive shifts for this pair, largest first (cached per knowledge version)."""
+    key = (kb_version, me_id, rival_id, i_lead)
+    if key not in _RANKED:
+        sign = -1.0 if i_lead else 1.0
+        shifts = [
+            (sign * (me.get(t, 0.0) - rival.get(t, 0.0)), t) for t in me.keys() | rival.keys()
+        ]
+        _RANKED[key] = sorted((x for x in shifts if x[0] > 0), key=lambda x: (-x[0], x[1]))
+    return _RANKED[key]
 
 
 def _pivot(
-    me: km.Pattern, rival: km.Pattern, candidates: list[str], *, i_lead: bool
+    ranked: list[tuple[float, str]],
+    rival_id: str,
+    findings: frozenset[str],
+    answered: tuple[str, ...],
 ) -> Pivot | None:
     """For the leader: the finding that most helps the runner-up; otherwise the finding that
-    most helps this pattern catch the one ranked just above it."""
-    sign = -1.0 if i_lead else 1.0
-    best = max(candidates, key=lambda t: (sign * (_net(me, t) - _net(rival, t)), t), default=None)
-    if best is None:
-        return None
-    shift = sign * (_net(me, best) - _net(rival, best))
-    if shift <= 0:
-        return None
-    return Pivot(best, describe(best), rival.id, round(shift, 2))
+    most helps this pattern catch the one ranked just above it. Only findings not yet
+    observed, and not another value of a field already answered, count."""
+    for shift, t in ranked:
+        if t not in findings and not t.startswith(answered):
+            return Pivot(t, describe(t), rival_id, round(shift, 2))
+    return None
 
 
 def differentiate(
@@ -123,11 +140,15 @@ def differentiate(
                 (round(sum(h.weight for h in fo) - sum(h.weight for h in fa), 2), p, fo, fa)
             )
     scored.sort(key=lambda s: (-s[0], s[1].id))
-    candidates = _candidates(kb, findings)
+    net = index_of(kb).pattern_net
+    answered = _answered(findings)
     results = []
     for i, (score, p, fo, fa) in enumerate(scored):
         rival = scored[1][1] if i == 0 and len(scored) > 1 else scored[i - 1][1] if i else None
-        pivot = _pivot(p, rival, candidates, i_lead=i == 0) if rival else None
+        pivot = None
+        if rival is not None:
+            ranked = _ranked_shifts(kb.version, p.id, net[p.id], rival.id, net[rival.id], i == 0)
+            pivot = _pivot(ranked, rival.id, findings, answered)
         results.append(
             PatternResult(
                 p.id,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from acuplan.core.assessment.rules import firing
 from acuplan.core.knowledge import Knowledge
 from acuplan.core.knowledge import models as km
+from acuplan.core.knowledge.index import index_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,37 +63,25 @@ class SafetyFilter:
         return depth, new_angle, why
 
 
-def selects(effect: km.Effect, code: str, point: km.PointDetail) -> bool:
-    """Does the effect's selector pick this point? Selectors combine with OR."""
-    return (
-        code in effect.points
-        or (effect.pregnancy_contraindicated is True and point.pregnancy_contraindicated)
-        or bool(set(effect.zones) & set(point.zones))
-        or bool(set(effect.caution_kinds) & {c.kind for c in point.cautions})
-    )
-
-
 def evaluate_safety(kb: Knowledge, findings: frozenset[str]) -> SafetyFilter:
     out = SafetyFilter()
+    index = index_of(kb)
     for rule in firing(kb.safety_rules, findings):
         out.rules.append(rule)
         ref = RuleRef(rule.id, rule.title, rule.sources, rule.status)
-        for effect in rule.effects:
-            _apply(kb, out, effect, ref)
+        for i, effect in enumerate(rule.effects):
+            _apply(out, effect, ref, index.effect_points.get((rule.id, i), ()))
     return out
 
 
-def _apply(kb: Knowledge, out: SafetyFilter, effect: km.Effect, ref: RuleRef) -> None:
+def _apply(out: SafetyFilter, effect: km.Effect, ref: RuleRef, codes: tuple[str, ...]) -> None:
     kind = effect.kind
-    if kind in {"exclude_points", "cap_depth"}:
-        for code, point in kb.points.items():
-            if point.detail is None or not selects(effect, code, point.detail):
-                continue
-            if kind == "exclude_points":
-                out.excluded.setdefault(code, []).append(ref)
-            else:
-                depth = effect.depth_max_cun or point.detail.depth_max_cun
-                out.caps.setdefault(code, []).append(DepthCap(depth, effect.angle, ref))
+    if kind == "exclude_points":
+        for code in codes:
+            out.excluded.setdefault(code, []).append(ref)
+    elif kind == "cap_depth" and effect.depth_max_cun:
+        for code in codes:
+            out.caps.setdefault(code, []).append(DepthCap(effect.depth_max_cun, effect.angle, ref))
     elif kind == "forbid_technique" and effect.technique:
         out.forbidden_techniques.setdefault(effect.technique, []).append(ref)
     elif kind == "forbid_moxibustion":

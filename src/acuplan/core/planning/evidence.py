@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from acuplan.core.knowledge import Knowledge
+from acuplan.core.knowledge.index import index_of
 
 if TYPE_CHECKING:
     from acuplan.core.plan import Plan
@@ -54,10 +55,20 @@ def collect_evidence(kb: Knowledge, plan: Plan) -> list[EvidenceItem]:
             add(kb.guidelines[g.id].sources)
     for score in plan.scores.values():
         add(kb.instruments[score.instrument].sources)
-    return [_item(kb, s) for s in ids if kb.has_source(s)]
+    return [item for s in ids if (item := _item(kb, s)) is not None]
 
 
-def _item(kb: Knowledge, source_id: str) -> EvidenceItem:
+_ITEMS: dict[tuple[str, str], EvidenceItem | None] = {}
+
+
+def _item(kb: Knowledge, source_id: str) -> EvidenceItem | None:
+    key = (kb.version, source_id)
+    if key not in _ITEMS:
+        _ITEMS[key] = _make_item(kb, source_id) if kb.has_source(source_id) else None
+    return _ITEMS[key]
+
+
+def _make_item(kb: Knowledge, source_id: str) -> EvidenceItem:
     if source_id in kb.studies:
         st = kb.studies[source_id]
         return EvidenceItem(st.id, st.citation, st.status, st.pmid, st.doi, None, st.finding)
