@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from acuplan.core.findings import describe
 from acuplan.core.knowledge import Knowledge
-from acuplan.core.knowledge import models as km
 from acuplan.core.knowledge.index import index_of
 from acuplan.core.settings import EngineSettings
 

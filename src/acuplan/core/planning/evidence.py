@@ -28,15 +28,12 @@ class EvidenceItem:
 
 
 def collect_evidence(kb: Knowledge, plan: Plan) -> list[EvidenceItem]:
-    ids: list[str] = []
+    ids: dict[str, None] = {}  # an insertion-ordered set
 
     def add(more: Iterable[str]) -> None:
-        ids.extend(s for s in more if s not in ids)
+        ids.update(dict.fromkeys(more))
 
-    rules = {
-        r.id: r
-        for r in (*kb.red_flag_rules, *kb.referral_rules, *kb.safety_rules, *kb.pain_type_rules)
-    }
+    rules = index_of(kb).rules
     for reason in plan.triage.reasons:
         add(rules[reason.code].sources)
     add(s for rid in plan.classification.rules for s in rules[rid].sources)
