@@ -115,15 +115,14 @@ def main() -> None:
         return sorted(xs)[int(len(xs) * 0.99)]
 
     print(f"corpus: {n} generated intakes; triage mix (first 2000): {decisions}")
-    print(
-        f"validate only      median {statistics.median(validate):8.1f} us   p99 {p99(validate):8.1f} us"
-    )
-    print(f"assess_and_plan    median {statistics.median(plan):8.1f} us   p99 {p99(plan):8.1f} us")
-    print(f"validate+plan+json median {statistics.median(full):8.1f} us   p99 {p99(full):8.1f} us")
-    print(
-        f"ratio plan/validate (medians): {statistics.median(plan) / statistics.median(validate):.1f}"
-        "   (goal <= 10)"
-    )
+    for label, xs in (
+        ("validate only", validate),
+        ("assess_and_plan", plan),
+        ("validate+plan+json", full),
+    ):
+        print(f"{label:<19} median {statistics.median(xs):8.1f} us   p99 {p99(xs):8.1f} us")
+    ratio = statistics.median(plan) / statistics.median(validate)
+    print(f"ratio plan/validate (medians): {ratio:.1f}   (goal <= 10)")
     print(f"median plan <= 1 ms: {statistics.median(plan) <= 1000}")
 
 

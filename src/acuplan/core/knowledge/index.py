@@ -42,16 +42,9 @@ def selects(effect: km.Effect, code: str, point: km.PointDetail) -> bool:
 
 
 def _build(kb: Knowledge) -> KnowledgeIndex:
-    rules: dict[str, AnyRule] = {
-        r.id: r
-        for r in (
-            *kb.red_flag_rules,
-            *kb.referral_rules,
-            *kb.safety_rules,
-            *kb.pain_type_rules,
-            *kb.selections,
-        )
-    }
+    every: list[AnyRule] = [*kb.red_flag_rules, *kb.referral_rules, *kb.safety_rules]
+    every += [*kb.pain_type_rules, *kb.selections]
+    rules = {r.id: r for r in every}
     effect_points = {
         (rule.id, i): tuple(
             code
