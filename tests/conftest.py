@@ -10,7 +10,9 @@ from acuplan.core.knowledge import Knowledge, default_knowledge
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
-EXAMPLES = SHARED / "contracts" / "examples"
+#: The contract's example intakes, copied into the repo so the suite runs from any clone;
+#: tests/test_examples.py checks the copies still match shared/ where it is present.
+EXAMPLES = REPO / "examples"
 
 
 @pytest.fixture(scope="session")
