@@ -60,6 +60,16 @@ def _parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="print the JSON Schema of the intake or the plan")
     schema.add_argument("which", choices=("intake", "plan"))
     schema.set_defaults(handler=_schema)
+
+    demo = sub.add_parser("demo", help="create or reset the demo clinic and print the logins")
+    demo.add_argument("--password", default="acuplan-demo", help="password for every demo user")
+    demo.set_defaults(handler=_demo)
+
+    serve = sub.add_parser("serve", help="serve the clinic application (gunicorn, 2 workers)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=2)
+    serve.set_defaults(handler=_serve)
     return p
 
 
@@ -176,6 +186,40 @@ def _schema(args: argparse.Namespace) -> int:
 
         _print_json(plan_schema())
     return EXIT_OK
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from acuplan.web.bootstrap import setup_django
+
+    setup_django()
+    from acuplan.clinic.demo import create_demo
+
+    logins = create_demo(args.password)
+    print("Demo clinics created (or reset). Log in with password", repr(args.password))
+    for clinic, username, role in logins:
+        print(f"  {username:<10} {role:<13} {clinic}")
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import os
+
+    from acuplan.web.bootstrap import setup_django
+
+    setup_django()
+    print(f"acuplan serving on http://{args.host}:{args.port}/  (Ctrl-C stops)", flush=True)
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    argv = [
+        str(gunicorn),
+        "acuplan.web.wsgi",
+        "--bind",
+        f"{args.host}:{args.port}",
+        "--workers",
+        str(args.workers),
+        "--access-logfile",
+        "-",
+    ]
+    os.execv(argv[0], argv)  # noqa: S606 - replaces this process with the server
 
 
 def _print_json(data: object) -> None:

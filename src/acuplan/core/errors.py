@@ -20,12 +20,20 @@ class FieldError:
         return f"{self.field}: {self.message}"
 
 
-class InvalidIntake(AcuplanError):
-    """The intake breaks the contract. ``errors`` names every bad field."""
+class InvalidInput(AcuplanError):
+    """Input breaks a rule; ``errors`` names every bad field. Nothing was changed."""
+
+    label = "invalid input"
 
     def __init__(self, errors: list[FieldError]) -> None:
         self.errors = errors
-        super().__init__("invalid intake: " + "; ".join(str(e) for e in errors))
+        super().__init__(f"{self.label}: " + "; ".join(str(e) for e in errors))
+
+
+class InvalidIntake(InvalidInput):
+    """The intake breaks the contract. ``errors`` names every bad field."""
+
+    label = "invalid intake"
 
 
 class KnowledgeError(AcuplanError):
@@ -38,4 +46,8 @@ class KnowledgeError(AcuplanError):
 
 
 class NotPermitted(AcuplanError):
-    """The actor may not do this (used by the clinic application)."""
+    """The actor may not do this (used by the clinic application); the message says why."""
+
+
+class Conflict(AcuplanError):
+    """The record is not in a state that allows this (e.g. approving a referral plan)."""

@@ -1,0 +1,171 @@
+"""The demo clinic: created or reset through the same services a clinic uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from importlib import resources
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from acuplan.accounts.models import Clinic, PractitionerProfile, Role, User
+from acuplan.audit.models import AuditEvent
+from acuplan.clinic import services
+from acuplan.clinic.models import (
+    AdverseEvent,
+    Consent,
+    Intake,
+    Patient,
+    Plan,
+    PlanOverride,
+    Session,
+    SessionPoint,
+)
+
+DEMO_CLINICS = ("riverside", "harbour")
+DEMO_INTAKES = (
+    "chronic-cold-damp",
+    "sciatica-on-apixaban",
+    "pregnant-24-weeks",
+    "red-flag-cauda-equina",
+)
+PATIENTS = [
+    ("Daniel", "Okafor", "1974-03-02", "male", "chronic-cold-damp"),
+    ("Margaret", "Lindqvist", "1959-06-18", "female", "sciatica-on-apixaban"),
+    ("Sofia", "Alvarez", "1995-01-09", "female", "pregnant-24-weeks"),
+    ("Thomas", "Reid", "1982-11-30", "male", "red-flag-cauda-equina"),
+]
+
+
+def demo_intake(name: str) -> dict[str, Any]:
+    text = resources.files("acuplan.clinic").joinpath(f"demo_intakes/{name}.json").read_text()
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def _wipe() -> None:
+    clinics = Clinic.objects.filter(slug__in=DEMO_CLINICS)
+    patients = Patient.objects.filter(clinic__in=clinics)
+    SessionPoint.objects.filter(session__patient__in=patients).delete()
+    AdverseEvent.objects.filter(session__patient__in=patients).delete()
+    Session.objects.filter(patient__in=patients).delete()
+    Consent.objects.filter(patient__in=patients).delete()
+    PlanOverride.objects.filter(plan__patient__in=patients).delete()
+    Plan.objects.filter(patient__in=patients).delete()
+    Intake.objects.filter(patient__in=patients).delete()
+    patients.delete()
+    users = User.objects.filter(clinic__in=clinics)
+    AuditEvent.objects.filter(clinic__in=clinics).delete()
+    AuditEvent.objects.filter(actor__in=users).delete()
+    PractitionerProfile.objects.filter(user__in=users).delete()
+    users.delete()
+    clinics.delete()
+
+
+def _user(
+    clinic: Clinic,
+    username: str,
+    role: str,
+    password: str,
+    first: str,
+    last: str,
+    licence: str | None = None,
+) -> User:
+    user = User.objects.create_user(
+        username=username,
+        password=password,
+        clinic=clinic,
+        role=role,
+        first_name=first,
+        last_name=last,
+    )
+    if licence:
+        PractitionerProfile.objects.create(
+            user=user,
+            licence_number=licence,
+            licence_state="CA",
+            licence_expiry=timezone.localdate() + dt.timedelta(days=365),
+            nccaom_number=f"NC-{licence}",
+            nccaom_expiry=timezone.localdate() + dt.timedelta(days=400),
+        )
+    return user
+
+
+@transaction.atomic
+def create_demo(password: str) -> list[tuple[str, str, str]]:
+    """Reset the demo clinics; returns (clinic, username, role) for every demo login."""
+    _wipe()
+    riverside = Clinic.objects.create(name="Riverside Acupuncture", slug="riverside")
+    harbour = Clinic.objects.create(name="Harbour Integrative Clinic", slug="harbour")
+    _user(riverside, "admin", Role.CLINIC_ADMIN, password, "Alex", "Morgan")
+    lee = _user(riverside, "dr.lee", Role.PRACTITIONER, password, "Min", "Lee", "AC12345")
+    _user(riverside, "chen", Role.PRACTITIONER, password, "Wei", "Chen", "AC23456")
+    _user(riverside, "frontdesk", Role.FRONT_DESK, password, "Jamie", "Fox")
+    other = _user(harbour, "dr.patel", Role.PRACTITIONER, password, "Asha", "Patel", "AC98765")
+    actor = services.Actor(lee)
+    today = timezone.localdate()
+    for first, last, dob, sex, intake_name in PATIENTS:
+        patient = services.create_patient(
+            actor=actor,
+            data={
+                "first_name": first,
+                "last_name": last,
+                "date_of_birth": dob,
+                "sex": sex,
+                "email": f"{first.lower()}@example.org",
+                "physician_name": "Dr R. Osei (family medicine)",
+            },
+        )
+        intake = services.record_intake(actor=actor, patient=patient, data=demo_intake(intake_name))
+        plan = services.create_plan(actor=actor, intake=intake, as_of=today - dt.timedelta(days=21))
+        if plan.is_treatable:
+            plan = services.approve_plan(actor=actor, plan=plan)
+            _demo_sessions(actor, patient, plan, today)
+    harbour_actor = services.Actor(other)
+    p = services.create_patient(
+        actor=harbour_actor,
+        data={
+            "first_name": "Grace",
+            "last_name": "Nakamura",
+            "date_of_birth": "1968-08-08",
+            "sex": "female",
+        },
+    )
+    services.record_intake(actor=harbour_actor, patient=p, data=demo_intake("chronic-cold-damp"))
+    return [
+        (u.clinic.name if u.clinic else "", u.username, u.role)
+        for u in User.objects.filter(clinic__slug__in=DEMO_CLINICS).select_related("clinic")
+    ]
+
+
+def _demo_sessions(actor: services.Actor, patient: Patient, plan: Plan, today: dt.date) -> None:
+    rx = plan.data["prescription"]
+    points = [
+        {
+            "code": p["code"],
+            "side": p["side"],
+            "depth_cun": p["depth_max_cun"],
+            "de_qi": True,
+            "stimulation": "even",
+        }
+        for p in rx["points"]
+    ]
+    for i, days_ago in enumerate((18, 14, 11, 7)):
+        services.record_session(
+            actor=actor,
+            patient=patient,
+            plan=plan,
+            date=today - dt.timedelta(days=days_ago),
+            method=rx["technique"]["method"],
+            points=points,
+            retention_minutes=rx["technique"]["retention_minutes"],
+            needle_type="sterile single-use stainless steel",
+            needle_size="0.25 x 40 mm",
+            needle_count=len(points) * 2,
+            moxibustion=rx["technique"]["moxibustion"],
+            pain_nrs=max(0, 7 - i),
+            notes="Tolerated well.",
+            adverse_events=[{"kind": "bruising", "severity": "mild"}] if i == 1 else [],
+        )

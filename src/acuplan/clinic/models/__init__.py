@@ -1,0 +1,17 @@
+"""Clinical records: patients, intakes, plans, consents, sessions."""
+
+from acuplan.clinic.models.patient import Consent, Intake, Patient
+from acuplan.clinic.models.plan import Plan, PlanOverride, PlanStatus
+from acuplan.clinic.models.session import AdverseEvent, Session, SessionPoint
+
+__all__ = [
+    "AdverseEvent",
+    "Consent",
+    "Intake",
+    "Patient",
+    "Plan",
+    "PlanOverride",
+    "PlanStatus",
+    "Session",
+    "SessionPoint",
+]

@@ -1,0 +1,61 @@
+"""Plans: the engine's output stored unchanged, with its versions, status and overrides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    APPROVED = "approved", "Approved"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class Plan(models.Model):
+    patient = models.ForeignKey("clinic.Patient", on_delete=models.PROTECT, related_name="plans")
+    intake = models.ForeignKey("clinic.Intake", on_delete=models.PROTECT, related_name="plans")
+    data: models.JSONField[Any] = models.JSONField()
+    engine_version = models.CharField(max_length=40)
+    knowledge_version = models.CharField(max_length=40)
+    as_of = models.DateField()
+    triage_decision = models.CharField(max_length=30)
+    status = models.CharField(max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+
+    @property
+    def is_treatable(self) -> bool:
+        return self.data.get("prescription") is not None
+
+
+class PlanOverride(models.Model):
+    """A clinician's change to the engine's prescription, never without a reason."""
+
+    class Kind(models.TextChoices):
+        ADD_POINT = "add_point", "Add a point"
+        REMOVE_POINT = "remove_point", "Remove a point"
+        TECHNIQUE = "technique", "Change the technique"
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="overrides")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    target = models.CharField(max_length=20)  # point code or technique method
+    reason = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(reason=""), name="override_reason_required")
+        ]

@@ -1,0 +1,391 @@
+"""Service layer: every write to a clinical record goes through here, in one transaction with
+its audit event. Views, API handlers and commands call these; they never ``.save()`` models.
+
+Errors: InvalidInput (names every bad field, nothing changed), NotPermitted, Conflict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from acuplan.accounts.models import PractitionerProfile, Role, User
+from acuplan.audit.log import record_event
+from acuplan.clinic.models import (
+    AdverseEvent,
+    Consent,
+    Intake,
+    Patient,
+    Plan,
+    PlanOverride,
+    PlanStatus,
+    Session,
+    SessionPoint,
+)
+from acuplan.core.errors import Conflict, FieldError, InvalidInput, NotPermitted
+from acuplan.core.intake import parse_intake
+from acuplan.core.knowledge import default_knowledge
+from acuplan.core.plan import assess_and_plan, plan_json
+
+SIDES = {"left", "right", "bilateral", "midline", "as_found"}
+METHODS = {"manual", "electro", "acupressure"}
+SEVERITIES = {"mild", "moderate", "serious"}
+CONSENT_TOPICS = {"what_to_expect", "benefits", "risks", "cost", "alternatives", "course"}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, and from where (recorded in the audit event)."""
+
+    user: User
+    ip: str | None = None
+
+
+def _require(errors: list[FieldError]) -> None:
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _audit(actor: Actor, action: str, record: Any, patient: Patient, **detail: Any) -> None:
+    record_event(actor.user, action, record, patient_id=patient.pk, ip=actor.ip, detail=detail)
+
+
+# --- patients ---------------------------------------------------------------------------
+
+
+def _patient_fields(data: dict[str, Any]) -> dict[str, Any]:
+    errors: list[FieldError] = []
+    allowed = {
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "sex",
+        "email",
+        "phone",
+        "physician_name",
+        "physician_contact",
+    }
+    errors += [FieldError(k, "unknown field") for k in data if k not in allowed]
+    clean = {k: (str(v).strip() if v is not None else "") for k, v in data.items() if k in allowed}
+    for name in ("first_name", "last_name"):
+        if not clean.get(name):
+            errors.append(FieldError(name, "required"))
+    fields: dict[str, Any] = dict(clean)
+    try:
+        born = dt.date.fromisoformat(clean.get("date_of_birth", ""))
+        if born > timezone.localdate():
+            errors.append(FieldError("date_of_birth", "is in the future"))
+        fields["date_of_birth"] = born
+    except ValueError:
+        errors.append(FieldError("date_of_birth", "required, as YYYY-MM-DD"))
+    if clean.get("sex", "unknown") not in {"female", "male", "other", "unknown", ""}:
+        errors.append(FieldError("sex", "must be female, male, other or unknown"))
+    fields["sex"] = clean.get("sex") or "unknown"
+    _require(errors)
+    return fields
+
+
+@transaction.atomic
+def create_patient(*, actor: Actor, data: dict[str, Any]) -> Patient:
+    fields = _patient_fields(data)
+    practitioner = actor.user if actor.user.role == Role.PRACTITIONER else None
+    if actor.user.clinic is None:
+        raise NotPermitted("the user belongs to no clinic")
+    patient = Patient.objects.create(clinic=actor.user.clinic, practitioner=practitioner, **fields)
+    _audit(actor, "acuplan.patient.created", patient, patient)
+    return patient
+
+
+# --- intakes and plans ---------------------------------------------------------------
+
+
+@transaction.atomic
+def record_intake(*, actor: Actor, patient: Patient, data: object) -> Intake:
+    """Validate against the contract (InvalidIntake names every bad field) and store the next
+    version for this patient."""
+    _clinical(actor)
+    intake = parse_intake(data)
+    last = patient.intakes.select_for_update().order_by("-version").first()
+    record = Intake.objects.create(
+        patient=patient,
+        version=(last.version + 1) if last else 1,
+        data=intake.model_dump(mode="json", exclude_unset=True),
+        schema_version=intake.schema_version,
+        recorded_by=actor.user,
+    )
+    _audit(actor, "acuplan.intake.recorded", record, patient, version=record.version)
+    return record
+
+
+@transaction.atomic
+def create_plan(*, actor: Actor, intake: Intake, as_of: dt.date | None = None) -> Plan:
+    """Run the engine on a stored intake and store its output unchanged, as a draft."""
+    _clinical(actor)
+    kb = default_knowledge()
+    day = as_of or timezone.localdate()
+    result = plan_json(assess_and_plan(parse_intake(intake.data), knowledge=kb, as_of=day))
+    plan = Plan.objects.create(
+        patient=intake.patient,
+        intake=intake,
+        data=result,
+        engine_version=result["versions"]["engine"],
+        knowledge_version=kb.version,
+        as_of=day,
+        triage_decision=result["triage"]["decision"],
+        created_by=actor.user,
+    )
+    _audit(
+        actor,
+        "acuplan.plan.created",
+        plan,
+        intake.patient,
+        triage=plan.triage_decision,
+        knowledge=kb.version,
+    )
+    return plan
+
+
+@transaction.atomic
+def approve_plan(*, actor: Actor, plan: Plan) -> Plan:
+    """A practitioner approves a draft; earlier approved plans of the patient are superseded."""
+    _practitioner(actor, timezone.localdate())
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != PlanStatus.DRAFT:
+        raise Conflict(f"only a draft plan can be approved; this plan is {plan.status}")
+    if not plan.is_treatable:
+        raise Conflict(
+            "this plan stops treatment (triage: "
+            f"{plan.triage_decision}); there is no prescription to approve"
+        )
+    Plan.objects.filter(patient_id=plan.patient_id, status=PlanStatus.APPROVED).update(
+        status=PlanStatus.SUPERSEDED
+    )
+    plan.status, plan.approved_by, plan.approved_at = (
+        PlanStatus.APPROVED,
+        actor.user,
+        timezone.now(),
+    )
+    plan.save(update_fields=["status", "approved_by", "approved_at"])
+    _audit(actor, "acuplan.plan.approved", plan, plan.patient)
+    return plan
+
+
+@transaction.atomic
+def override_plan(*, actor: Actor, plan: Plan, kind: str, target: str, reason: str) -> PlanOverride:
+    """Change the engine's prescription; a reason is required and recorded."""
+    _clinical(actor)
+    errors: list[FieldError] = []
+    if kind not in PlanOverride.Kind.values:
+        errors.append(FieldError("kind", f"must be one of {', '.join(PlanOverride.Kind.values)}"))
+    target = target.strip().upper() if kind != "technique" else target.strip()
+    if kind in {"add_point", "remove_point"} and target not in default_knowledge().points:
+        errors.append(FieldError("target", f"unknown point code {target!r}"))
+    if kind == "technique" and target not in METHODS:
+        errors.append(
+            FieldError("target", f"technique must be one of {', '.join(sorted(METHODS))}")
+        )
+    if not reason.strip():
+        errors.append(FieldError("reason", "an override needs a reason"))
+    if not plan.is_treatable:
+        errors.append(FieldError("plan", "a plan that stops treatment cannot be overridden"))
+    _require(errors)
+    override = PlanOverride.objects.create(
+        plan=plan, kind=kind, target=target, reason=reason.strip(), by=actor.user
+    )
+    _audit(actor, "acuplan.plan.overridden", override, plan.patient, kind=kind, target=target)
+    return override
+
+
+# --- consent and sessions ---------------------------------------------------------------
+
+
+@transaction.atomic
+def record_consent(
+    *,
+    actor: Actor,
+    patient: Patient,
+    explained: list[str],
+    signed_by_name: str,
+    signed_at: dt.datetime,
+    plan: Plan | None = None,
+    method: str = "paper",
+) -> Consent:
+    _clinical(actor)
+    errors = [
+        FieldError("explained", f"unknown topic {t!r}")
+        for t in explained
+        if t not in CONSENT_TOPICS
+    ]
+    if "risks" not in explained:
+        errors.append(FieldError("explained", "the risks must be explained before consent"))
+    if not signed_by_name.strip():
+        errors.append(FieldError("signed_by_name", "required"))
+    _require(errors)
+    consent = Consent.objects.create(
+        patient=patient,
+        plan=plan,
+        explained=explained,
+        signed_by_name=signed_by_name.strip(),
+        signed_at=signed_at,
+        method=method,
+        recorded_by=actor.user,
+    )
+    _audit(actor, "acuplan.consent.recorded", consent, patient)
+    return consent
+
+
+def _decimal(value: Any, field: str, errors: list[FieldError]) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        errors.append(FieldError(field, "must be a number"))
+        return None
+
+
+def _session_points(points: list[dict[str, Any]], errors: list[FieldError]) -> list[SessionPoint]:
+    known = default_knowledge().points
+    out = []
+    for i, p in enumerate(points):
+        code = str(p.get("code", "")).strip().upper()
+        if code not in known:
+            errors.append(FieldError(f"points.{i}.code", f"unknown point code {code!r}"))
+        side = p.get("side") or "bilateral"
+        if side not in SIDES:
+            errors.append(
+                FieldError(f"points.{i}.side", f"must be one of {', '.join(sorted(SIDES))}")
+            )
+        depth = _decimal(p.get("depth_cun"), f"points.{i}.depth_cun", errors)
+        out.append(
+            SessionPoint(
+                code=code,
+                side=side,
+                depth_cun=depth,
+                de_qi=p.get("de_qi"),
+                stimulation=str(p.get("stimulation") or ""),
+            )
+        )
+    if not out:
+        errors.append(FieldError("points", "record at least one point"))
+    return out
+
+
+@transaction.atomic
+def record_session(
+    *,
+    actor: Actor,
+    patient: Patient,
+    date: dt.date,
+    method: str,
+    points: list[dict[str, Any]],
+    plan: Plan | None = None,
+    retention_minutes: int | None = None,
+    needle_type: str = "",
+    needle_size: str = "",
+    needle_count: int | None = None,
+    electro: dict[str, Any] | None = None,
+    moxibustion: bool = False,
+    cotreatments: list[str] | None = None,
+    notes: str = "",
+    pain_nrs: int | None = None,
+    adverse_events: list[dict[str, Any]] | None = None,
+) -> Session:
+    """Record a treatment. The practitioner's licence must be valid on the session date."""
+    _practitioner(actor, date)
+    errors: list[FieldError] = []
+    if method not in METHODS:
+        errors.append(FieldError("method", f"must be one of {', '.join(sorted(METHODS))}"))
+    if plan is not None and (plan.patient_id != patient.pk or plan.status != PlanStatus.APPROVED):
+        errors.append(FieldError("plan", "must be this patient's approved plan"))
+    if date > timezone.localdate():
+        errors.append(FieldError("date", "a session cannot be recorded in the future"))
+    if pain_nrs is not None and not 0 <= pain_nrs <= 10:
+        errors.append(FieldError("pain_nrs", "must be 0-10"))
+    if retention_minutes is not None and not 0 <= retention_minutes <= 120:
+        errors.append(FieldError("retention_minutes", "must be 0-120"))
+    rows = _session_points(points, errors)
+    events: list[AdverseEvent] = []
+    for i, ev in enumerate(adverse_events or []):
+        if ev.get("severity") not in SEVERITIES:
+            errors.append(
+                FieldError(
+                    f"adverse_events.{i}.severity",
+                    f"must be one of {', '.join(sorted(SEVERITIES))}",
+                )
+            )
+        if not str(ev.get("kind", "")).strip():
+            errors.append(FieldError(f"adverse_events.{i}.kind", "required"))
+        events.append(
+            AdverseEvent(
+                kind=str(ev.get("kind", "")).strip(),
+                severity=str(ev.get("severity")),
+                description=str(ev.get("description", "")),
+            )
+        )
+    _require(errors)
+    session = Session.objects.create(
+        patient=patient,
+        plan=plan,
+        date=date,
+        practitioner=actor.user,
+        method=method,
+        retention_minutes=retention_minutes,
+        needle_type=needle_type,
+        needle_size=needle_size,
+        needle_count=needle_count,
+        electro=electro or {},
+        moxibustion=moxibustion,
+        cotreatments=cotreatments or [],
+        notes=notes,
+        pain_nrs=pain_nrs,
+    )
+    for row in rows:
+        row.session = session
+    SessionPoint.objects.bulk_create(rows)
+    for event in events:
+        event.session = session
+    AdverseEvent.objects.bulk_create(events)
+    _audit(
+        actor,
+        "acuplan.session.recorded",
+        session,
+        patient,
+        points=len(rows),
+        adverse_events=len(events),
+    )
+    return session
+
+
+# --- reads ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_read(*, actor: Actor, record: Any, patient: Patient, what: str) -> None:
+    """Every read of a patient's chart leaves one audit event (``acuplan.<what>.read``)."""
+    _audit(actor, f"acuplan.{what}.read", record, patient)
+
+
+# --- permission checks --------------------------------------------------------------------
+
+
+def _clinical(actor: Actor) -> None:
+    if not actor.user.is_clinical:
+        raise NotPermitted("front desk staff cannot record clinical notes")
+
+
+def _practitioner(actor: Actor, day: dt.date) -> None:
+    _clinical(actor)
+    profile = PractitionerProfile.objects.filter(user=actor.user).first()
+    if profile is None:
+        raise NotPermitted("only a licensed practitioner may do this: no licence on file")
+    if not profile.licence_valid_on(day):
+        raise NotPermitted(
+            f"licence {profile.licence_state} {profile.licence_number} expired on "
+            f"{profile.licence_expiry.isoformat()}: renew it before recording treatment"
+        )

@@ -1,0 +1,21 @@
+"""URL map: pages (clinic app), the REST API and a health check."""
+
+from django.http import HttpRequest, JsonResponse
+from django.urls import include, path
+
+from acuplan.api import api
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/", api.urls),
+    path("", include("acuplan.clinic.urls")),
+]
