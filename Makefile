@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint check bench clean
+.PHONY: run plan test lint check bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,17 +12,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)  ## the main job: plan an example intake
+run: $(STAMP)  ## set up and serve the demo clinic on SQLite (var/)
 	$(BIN)/acuplan kb check
+	$(BIN)/acuplan demo
+	$(BIN)/acuplan serve
+
+plan: $(STAMP)  ## the engine alone: plan an example intake on the command line
 	$(BIN)/acuplan plan examples/chronic-cold-damp.json --format md
 
-test: $(STAMP)  ## the whole test suite
-	$(BIN)/pytest
+test: $(STAMP)  ## the whole test suite (SQLite, then PostgreSQL when reachable)
+	scripts/test.sh
 
-lint: $(STAMP)  ## ruff (lint + format) and mypy --strict
+lint: $(STAMP)  ## ruff (lint + format), mypy --strict, migrations up to date
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+	ACUPLAN_DATA_DIR=$$(mktemp -d) $(BIN)/python manage.py makemigrations --check --dry-run
 
 check: lint test
 

@@ -1,0 +1,1 @@
+"""Outcomes: responder rules and progress decisions (continue / taper / extend / stop / refer)."""
