@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from acuplan.core.errors import FieldError, InvalidIntake
 
@@ -163,11 +171,12 @@ class Pain(_Strict):
     better_with: tuple[BetterWith, ...] = ()
     morning_stiffness_minutes: Annotated[int, Field(ge=0, strict=True)] | None = None
 
-    @model_validator(mode="after")
-    def _back_region_required(self) -> Pain:
-        if not {"lower_back", "upper_back"} & set(self.regions):
+    @field_validator("regions")
+    @classmethod
+    def _back_region_required(cls, regions: tuple[str, ...]) -> tuple[str, ...]:
+        if not {"lower_back", "upper_back"} & set(regions):
             raise ValueError("regions must include lower_back or upper_back")
-        return self
+        return regions
 
 
 class Tcm(_Strict):

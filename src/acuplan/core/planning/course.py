@@ -75,7 +75,8 @@ def plan_course(
         )
     total = sum(p.sessions for p in phases)
     fee = intake.preferences.fee_per_session or settings.default_fee_per_session
-    cost = Cost(round(fee, 2), round(fee * total, 2), intake.preferences.currency, total)
+    per_session = round(fee, 2)  # the total is built from the rounded fee a patient is quoted
+    cost = Cost(per_session, round(per_session * total, 2), intake.preferences.currency, total)
     eligible, notes = _payer_notes(kb, intake, findings, total)
     booster = Booster(
         settings.booster_sessions,

@@ -1,0 +1,436 @@
+"""Safety invariants that must hold for every valid intake (hypothesis).
+
+Intakes are generated from the contract's vocabularies (``acuplan.core.intake.vocabulary``).
+Red flags are rare in the general strategy so that most examples reach a prescription; the
+targeted strategies force the finding under test (pregnancy, an anticoagulant, a cardiac
+device, needle phobia, a heat pattern) and leave out red flags altogether.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from acuplan.core import intake as m
+from acuplan.core.intake import parse_intake, vocabulary
+from acuplan.core.knowledge import default_knowledge
+from acuplan.core.knowledge import models as km
+from acuplan.core.plan import assess_and_plan, plan_json
+
+KB = default_knowledge()
+AS_OF = date(2026, 11, 21)
+BLOCKING = {"emergency", "refer_before_treatment"}
+MEDICATIONS = (
+    "Eliquis 5 mg",
+    "warfarin",
+    "Xarelto 20 mg",
+    "aspirin",
+    "clopidogrel 75 mg",
+    "ibuprofen",
+    "prednisolone 5 mg",
+    "atorvastatin",
+    "paracetamol",
+)
+ANTICOAGULANTS = ("Eliquis 5 mg", "warfarin", "Xarelto 20 mg", "enoxaparin 40 mg")
+Plan = dict[str, Any]
+
+PROPERTY = settings(max_examples=200, deadline=None)
+
+
+def words(literal: Any, *, max_size: int | None = None) -> st.SearchStrategy[list[str]]:
+    vocab = vocabulary(literal)
+    return st.lists(st.sampled_from(vocab), unique=True, max_size=max_size or len(vocab))
+
+
+def optional(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.none() | strategy
+
+
+def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v is not None}
+
+
+@st.composite
+def patients(draw: st.DrawFn, *, pregnant: bool | None = None) -> dict[str, Any]:
+    if pregnant is None:
+        pregnant = draw(st.sampled_from([None, None, False, True]))
+    sex = "female" if pregnant else draw(st.sampled_from(vocabulary(m.Sex)))
+    age = draw(st.integers(16, 45)) if pregnant else draw(st.integers(0, 120))
+    weeks = draw(optional(st.integers(0, 45))) if pregnant else None
+    return _drop_none(
+        {"age_years": age, "sex": sex, "pregnant": pregnant, "pregnancy_weeks": weeks}
+    )
+
+
+@st.composite
+def pains(draw: st.DrawFn, *, red_flags: bool = True) -> dict[str, Any]:
+    """Pain fields; without red flags, no nerve symptoms in both legs (a cauda equina flag)."""
+    back = draw(st.lists(st.sampled_from(["lower_back", "upper_back"]), min_size=1, unique=True))
+    more = draw(st.lists(st.sampled_from(["neck", "buttock", "leg"]), unique=True))
+    weeks = draw(
+        st.sampled_from([0.0, 5.99, 6.0, 11.99, 12.0]) | st.floats(0, 520, allow_nan=False)
+    )
+    leg_side = draw(optional(st.sampled_from(vocabulary(m.LegSide))))
+    leg_neuro = draw(words(m.LegNeuro))
+    if not red_flags and leg_side == "both":
+        leg_neuro = []
+    return _drop_none(
+        {
+            "regions": back + more,
+            "duration_weeks": weeks,
+            "onset": draw(optional(st.sampled_from(vocabulary(m.Onset)))),
+            "intensity_nrs": draw(optional(st.integers(0, 10))),
+            "leg_pain": draw(optional(st.sampled_from(vocabulary(m.LegPain)))),
+            "leg_side": leg_side,
+            "leg_path": draw(optional(st.sampled_from(vocabulary(m.LegPath)))),
+            "leg_neuro": leg_neuro,
+            "midline": draw(optional(st.booleans())),
+            "qualities": draw(words(m.Quality, max_size=4)),
+            "worse_with": draw(words(m.WorseWith, max_size=4)),
+            "better_with": draw(words(m.BetterWith, max_size=3)),
+            "morning_stiffness_minutes": draw(optional(st.integers(0, 240))),
+        }
+    )
+
+
+@st.composite
+def tcms(draw: st.DrawFn) -> dict[str, Any]:
+    return _drop_none(
+        {
+            "tongue_body": draw(optional(st.sampled_from(vocabulary(m.TongueBody)))),
+            "tongue_coat": draw(optional(st.sampled_from(vocabulary(m.TongueCoat)))),
+            "tongue_features": draw(words(m.TongueFeature, max_size=2)),
+            "pulse": draw(words(m.Pulse, max_size=3)),
+            "signs": draw(words(m.Sign, max_size=5)),
+        }
+    )
+
+
+@st.composite
+def preferences(draw: st.DrawFn) -> dict[str, Any]:
+    techniques = draw(st.lists(st.sampled_from(vocabulary(m.Technique)), min_size=1, unique=True))
+    cents = draw(optional(st.integers(100, 40_000)))
+    return _drop_none(
+        {
+            "techniques": techniques,
+            "max_sessions_per_week": draw(st.sampled_from([1, 2, 3])),
+            "fee_per_session": None if cents is None else cents / 100,
+            "currency": draw(st.sampled_from(["USD", "GBP", "EUR", "AUD"])),
+            "payer": draw(optional(st.sampled_from(vocabulary(m.Payer)))),
+        }
+    )
+
+
+@st.composite
+def questionnaires(draw: st.DrawFn) -> dict[str, Any]:
+    agree = st.sampled_from(vocabulary(m.AgreeDisagree))
+    start_back = st.tuples(*[agree] * 8, st.sampled_from(vocabulary(m.Bothersome))).map(list)
+    odi = st.lists(optional(st.integers(0, 5)), min_size=10, max_size=10)
+    return _drop_none(
+        {
+            "start_back": draw(optional(start_back)),
+            "rmdq": draw(optional(st.lists(st.booleans(), min_size=24, max_size=24))),
+            "odi": draw(optional(odi)),
+            "peg": draw(optional(st.lists(st.integers(0, 10), min_size=3, max_size=3))),
+        }
+    )
+
+
+@st.composite
+def intakes(
+    draw: st.DrawFn,
+    *,
+    red_flags: bool = True,
+    pregnant: bool | None = None,
+    medications: tuple[str, ...] = (),
+    conditions: tuple[str, ...] = (),
+    needle_phobia: bool | None = None,
+    tcm: st.SearchStrategy[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """A valid intake; keyword arguments force a finding into every example."""
+    flags = draw(st.just([]) | words(m.RedFlag, max_size=3)) if red_flags else []
+    medical = {
+        "medications": list(medications)
+        + draw(st.lists(st.sampled_from(MEDICATIONS), unique=True, max_size=3)),
+        "conditions": sorted(set(conditions) | set(draw(words(m.Condition, max_size=3)))),
+    }
+    phobia = draw(optional(st.booleans())) if needle_phobia is None else needle_phobia
+    if phobia is not None:
+        medical["needle_phobia"] = phobia
+    return {
+        "schema_version": "1",
+        "jurisdiction": draw(st.sampled_from(vocabulary(m.Jurisdiction))),
+        "patient": draw(patients(pregnant=pregnant)),
+        "pain": draw(pains(red_flags=red_flags)),
+        "red_flags": flags,
+        "tcm": draw(tcm if tcm is not None else tcms()),
+        "medical": medical,
+        "preferences": draw(preferences()),
+        "questionnaires": draw(questionnaires()),
+    }
+
+
+def plan_of(intake: dict[str, Any]) -> Plan:
+    return plan_json(assess_and_plan(parse_intake(intake), knowledge=KB, as_of=AS_OF))
+
+
+def _rx(plan: Plan) -> Plan:
+    rx: Plan | None = plan["prescription"]
+    assert rx is not None, f"no prescription; triage {plan['triage']['decision']}"
+    return rx
+
+
+def _detail(code: str) -> km.PointDetail:
+    detail = KB.points[code].detail
+    assert detail is not None, f"{code} has no clinical detail: it may not be prescribed"
+    return detail
+
+
+def _fires(rule: km.Rule, findings: set[str]) -> bool:
+    if not all(t in findings for t in rule.when_all):
+        return False
+    if any(t in findings for t in rule.when_none):
+        return False
+    return not rule.when_any or sum(t in findings for t in rule.when_any) >= rule.min_any
+
+
+def _excluded_by_fired_rules(findings: set[str]) -> set[str]:
+    out: set[str] = set()
+    for rule in KB.safety_rules:
+        if not _fires(rule, findings):
+            continue
+        for effect in rule.effects:
+            if effect.kind != "exclude_points":
+                continue
+            for code, point in KB.points.items():
+                d = point.detail
+                if d is not None and (
+                    code in effect.points
+                    or (effect.pregnancy_contraindicated is True and d.pregnancy_contraindicated)
+                    or set(effect.zones) & set(d.zones)
+                ):
+                    out.add(code)
+    return out
+
+
+# --- invariants for every valid intake --------------------------------------------------------
+
+
+@PROPERTY
+@given(intakes())
+def test_it_never_prescribes_an_excluded_point(intake: dict[str, Any]) -> None:
+    plan = plan_of(intake)
+    if plan["prescription"] is None:
+        return
+    codes = [p["code"] for p in plan["prescription"]["points"]]
+    assert len(codes) == len(set(codes)), f"a point is prescribed twice: {codes}"
+    prescribed = set(codes)
+    listed = {e["code"] for e in plan["prescription"]["excluded_points"]}
+    assert prescribed & listed == set()
+    assert prescribed & _excluded_by_fired_rules(set(plan["findings"])) == set()
+    assert all(e["reasons"] for e in plan["prescription"]["excluded_points"])
+
+
+@PROPERTY
+@given(intakes())
+def test_it_treats_only_when_triage_allows(intake: dict[str, Any]) -> None:
+    plan = plan_of(intake)
+    decision = plan["triage"]["decision"]
+    if decision in BLOCKING:
+        assert plan["prescription"] is None
+        assert plan["course"] is None
+    else:
+        assert decision in {"proceed", "proceed_with_precautions"}
+        assert plan["prescription"] is not None
+        assert plan["course"] is not None
+        assert plan["prescription"]["points"], "a prescription with no point at all"
+
+
+@PROPERTY
+@given(intakes())
+def test_it_gives_reasons_unless_it_simply_proceeds(intake: dict[str, Any]) -> None:
+    triage = plan_of(intake)["triage"]
+    assert (triage["reasons"] == []) == (triage["decision"] == "proceed")
+    for reason in triage["reasons"]:
+        assert reason["code"]
+        assert reason["text"]
+        assert reason["source"]
+
+
+@PROPERTY
+@given(intakes())
+def test_it_explains_and_cites_every_prescribed_point(intake: dict[str, Any]) -> None:
+    plan = plan_of(intake)
+    if plan["prescription"] is None:
+        return
+    for point in plan["prescription"]["points"]:
+        assert point["rationale"].strip(), f"{point['code']} has no rationale"
+        assert point["sources"], f"{point['code']} has no source"
+        unknown = [s for s in point["sources"] if not KB.has_source(s)]
+        assert unknown == [], f"{point['code']} cites unknown sources {unknown}"
+        assert point["rules"], f"{point['code']} names no rule"
+
+
+@PROPERTY
+@given(intakes())
+def test_it_never_needles_deeper_than_the_textbook(intake: dict[str, Any]) -> None:
+    plan = plan_of(intake)
+    if plan["prescription"] is None:
+        return
+    for point in plan["prescription"]["points"]:
+        assert 0 < point["depth_max_cun"] <= _detail(point["code"]).depth_max_cun
+
+
+@PROPERTY
+@given(intakes())
+def test_it_plans_a_consistent_course(intake: dict[str, Any]) -> None:
+    plan = plan_of(intake)
+    course = plan["course"]
+    if course is None:
+        return
+    cost = course["cost"]
+    assert abs(cost["total"] - cost["per_session"] * course["sessions_planned"]) < 0.005
+    assert cost["currency"] == intake["preferences"]["currency"]
+    assert sum(p["sessions"] for p in course["phases"]) == course["sessions_planned"]
+    first = course["phases"][0]["sessions_per_week"]
+    assert 0 < first <= intake["preferences"]["max_sessions_per_week"]
+    if course["payer_eligible"] is True:
+        # Medicare NCD 30.3.3: chronic (>= 12 weeks) low back pain, not in pregnancy.
+        assert intake["preferences"].get("payer") == "medicare"
+        assert intake["pain"]["duration_weeks"] >= 12
+        assert "lower_back" in intake["pain"]["regions"]
+        assert "pregnant" not in plan["findings"]
+
+
+@PROPERTY
+@given(intakes())
+def test_it_outputs_plain_json(intake: dict[str, Any]) -> None:
+    data = plan_of(intake)
+    text = json.dumps(data, allow_nan=False)
+    assert json.loads(text) == data
+
+
+# --- invariants for the patients the safety rules protect -------------------------------------
+
+
+@PROPERTY
+@given(intakes(red_flags=False, pregnant=True))
+def test_it_never_prescribes_a_point_forbidden_in_pregnancy(intake: dict[str, Any]) -> None:
+    rx = _rx(plan_of(intake))
+    for point in rx["points"]:
+        assert not _detail(point["code"]).pregnancy_contraindicated, point["code"]
+        assert point["pregnancy_contraindicated"] is False
+
+
+@PROPERTY
+@given(
+    st.sampled_from(ANTICOAGULANTS).flatmap(
+        lambda drug: intakes(red_flags=False, medications=(drug,))
+    )
+)
+def test_it_never_bleeds_an_anticoagulated_patient(intake: dict[str, Any]) -> None:
+    rx = _rx(plan_of(intake))
+    assert rx["technique"]["bleeding_techniques"] is False
+    assert not [p["code"] for p in rx["points"] if p["bleeding"]]
+    assert 0 < len(rx["points"]) <= 8
+    vessel = [p for p in rx["points"] if "vessel" in {c["kind"] for c in p["cautions"]}]
+    assert all(p["depth_max_cun"] <= 0.5 for p in vessel)
+
+
+@PROPERTY
+@given(
+    st.sampled_from(["pacemaker", "implanted_defibrillator"]).flatmap(
+        lambda device: intakes(red_flags=False, conditions=(device,))
+    )
+)
+def test_it_never_uses_electro_with_a_cardiac_device(intake: dict[str, Any]) -> None:
+    rx = _rx(plan_of(intake))
+    assert rx["technique"]["method"] != "electro"
+
+
+@PROPERTY
+@given(intakes(red_flags=False, needle_phobia=True))
+def test_it_offers_only_acupressure_to_a_needle_phobic_patient(intake: dict[str, Any]) -> None:
+    technique = _rx(plan_of(intake))["technique"]
+    assert technique["method"] == "acupressure"
+    assert technique["bleeding_techniques"] is False
+
+
+HEAT = sorted(p.id for p in KB.patterns.values() if p.heat)
+
+
+def test_it_marks_damp_heat_and_kidney_yin_deficiency_as_heat_patterns() -> None:
+    assert {"damp_heat", "kidney_yin_deficiency"} <= set(HEAT)
+
+
+@st.composite
+def heat_tcm(draw: st.DrawFn) -> dict[str, Any]:
+    """TCM findings drawn from a heat pattern's supporting findings, so it usually leads."""
+    pattern = KB.patterns[draw(st.sampled_from(HEAT))]
+    tokens = draw(st.lists(st.sampled_from(sorted(pattern.supports)), min_size=4, unique=True))
+    out: dict[str, Any] = {"signs": [], "pulse": [], "tongue_features": []}
+    for token in tokens:
+        prefix, _, word = token.partition(".")
+        if prefix in {"tongue_body", "tongue_coat"}:
+            out[prefix] = word
+        elif prefix in {"sign", "pulse", "tongue_feature"}:
+            out[{"sign": "signs", "tongue_feature": "tongue_features"}.get(prefix, prefix)].append(
+                word
+            )
+    return out
+
+
+@PROPERTY
+@given(intakes(red_flags=False, tcm=heat_tcm()))
+def test_it_never_warms_a_heat_pattern_with_moxibustion(intake: dict[str, Any]) -> None:
+    plan = plan_of(intake)
+    leading = plan["patterns"][0]["id"] if plan["pattern_judgement"]["sufficient"] else None
+    if leading not in HEAT:
+        return
+    rx = _rx(plan)
+    assert rx["technique"]["moxibustion"] is False
+    assert not [p["code"] for p in rx["points"] if p["moxibustion"]]
+
+
+# --- regressions: bugs found by this suite, fixed since (deterministic inputs) ----------------
+
+
+def _minimal(**changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "schema_version": "1",
+        "patient": {"age_years": 40, "sex": "male"},
+        "pain": {"regions": ["lower_back"], "duration_weeks": 3},
+    }
+    data.update(changes)
+    return data
+
+
+# Was a bug: the total was fee x sessions on the unrounded fee (33.335 -> 33.34 a session
+# but 333.35 for ten).
+@pytest.mark.parametrize("fee", [33.335, 99.999])
+def test_it_costs_a_sub_cent_fee_consistently(fee: float) -> None:
+    course = plan_of(_minimal(preferences={"fee_per_session": fee}))["course"]
+    cost = course["cost"]
+    assert abs(cost["total"] - cost["per_session"] * course["sessions_planned"]) < 0.005
+
+
+# Was a bug: sf.pregnancy did not forbid bleeding techniques, so a pregnant patient with a
+# blood-stasis pattern got pricking or bleeding-cupping at BL17 and BL40.
+def test_it_never_uses_bleeding_techniques_in_pregnancy() -> None:
+    intake = _minimal(
+        patient={"age_years": 30, "sex": "female", "pregnant": True},
+        pain={"regions": ["lower_back"], "duration_weeks": 3, "qualities": ["stabbing"]},
+        tcm={"tongue_body": "purple", "tongue_features": ["purple_spots"], "pulse": ["choppy"]},
+        medical={"needle_phobia": False},
+        preferences={"techniques": ["manual"]},
+    )
+    plan = plan_of(intake)
+    assert plan["patterns"][0]["id"] == "qi_blood_stagnation"
+    rx = _rx(plan)
+    assert rx["technique"]["bleeding_techniques"] is False
+    assert not [p["code"] for p in rx["points"] if p["bleeding"]]
