@@ -1,7 +1,233 @@
-"""The REST API (django-ninja): one router per app, one JSON error shape."""
+"""The REST API (django-ninja): one router per app, one JSON error shape.
+
+Every error answer, whatever raised it, has the shape ::
+
+    {"error": {"code": "...", "message": "...", "fields": [{"field": "...", "message": "..."}]}}
+
+and comes from the one table :data:`ERRORS` (exception class -> status and code; the most
+specific class wins). ``fields`` is always present, empty when no field is to blame.
+Unexpected exceptions are logged and answered with a bare 500: no traceback leaves the server.
+"""
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+import functools
+import logging
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
 
-api = NinjaAPI(title="acuplan API", version="1", urls_namespace="api")
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.urls import URLPattern, URLResolver, path
+from django.views.decorators.csrf import csrf_exempt
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
+
+from acuplan.accounts.api import CsrfFailed, api_auth
+from acuplan.clinic.api import router as clinic_router
+from acuplan.core.errors import Conflict, FieldError, InvalidInput, InvalidIntake, NotPermitted
+from acuplan.core.intake import Intake
+from acuplan.core.plan import PLAN_ADAPTER
+
+logger = logging.getLogger("acuplan.api")
+
+
+class MethodNotAllowed(Exception):
+    """The path exists but not with this HTTP method (raised for ninja's bare 405)."""
+
+
+@dataclass(frozen=True)
+class ErrorKind:
+    status: int | None
+    """None: the exception's own ``status_code`` (ninja's ``HttpError``)."""
+    code: str | None
+    """None: derived from the status (``400`` -> ``bad_request``)."""
+    message: str | None = None
+    """None: the exception's own message (domain errors are written to be shown)."""
+
+
+ERRORS: dict[type[Exception], ErrorKind] = {
+    InvalidIntake: ErrorKind(422, "invalid_intake"),
+    InvalidInput: ErrorKind(422, "invalid_input"),
+    ValidationError: ErrorKind(422, "invalid_input"),
+    AuthenticationError: ErrorKind(
+        401, "not_authenticated", "log in, or send Authorization: Bearer <token>"
+    ),
+    CsrfFailed: ErrorKind(403, "csrf_failed"),
+    NotPermitted: ErrorKind(403, "not_permitted"),
+    Http404: ErrorKind(404, "not_found"),
+    MethodNotAllowed: ErrorKind(405, "method_not_allowed"),
+    Conflict: ErrorKind(409, "conflict"),
+    HttpError: ErrorKind(None, None),  # ninja's own, e.g. 400 for a body that is not JSON
+    Exception: ErrorKind(500, "server_error", "unexpected server error; it has been logged"),
+}
+
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "fields"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "fields": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["field", "message"],
+                        "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+                    },
+                },
+            },
+        }
+    },
+}
+
+
+def error_kind(exc: Exception) -> ErrorKind:
+    for cls in type(exc).__mro__:
+        if cls in ERRORS:
+            return ERRORS[cls]
+    return ERRORS[Exception]  # pragma: no cover - every exception is an Exception
+
+
+def error_body(exc: Exception) -> tuple[int, dict[str, Any]]:
+    """The status and JSON body that answer ``exc``, from the table."""
+    kind = error_kind(exc)
+    status = kind.status or (exc.status_code if isinstance(exc, HttpError) else 500)
+    fields = _fields(exc)
+    message = kind.message or _message(exc, fields) or HTTPStatus(status).phrase
+    code = kind.code or HTTPStatus(status).phrase.lower().replace(" ", "_")
+    return status, {
+        "error": {
+            "code": code,
+            "message": message,
+            "fields": [{"field": f.field, "message": f.message} for f in fields],
+        }
+    }
+
+
+def _fields(exc: Exception) -> list[FieldError]:
+    if isinstance(exc, InvalidInput):
+        return exc.errors
+    if isinstance(exc, ValidationError):
+        return [FieldError(_field_name(e.get("loc", ())), str(e.get("msg"))) for e in exc.errors]
+    return []
+
+
+def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
+    """ninja's ``("body", "payload", "points", 0, "code")`` -> ``points.0.code``: the source
+    and the handler's parameter name say nothing to the client."""
+    parts = [str(p) for p in loc]
+    skip = 2 if parts[:1] == ["body"] else 1
+    return ".".join(parts[skip:]) or "(root)"
+
+
+def _message(exc: Exception, fields: list[FieldError]) -> str:
+    if isinstance(exc, ValidationError):
+        return "invalid input: " + "; ".join(str(f) for f in fields)
+    return str(exc.args[0]) if isinstance(exc, Http404) and exc.args else str(exc)
+
+
+class AcuplanAPI(NinjaAPI):
+    """NinjaAPI with the error table, JSON 404/405 for unknown paths and methods, and the
+    intake/plan contract's JSON Schemas in the OpenAPI components."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            title="acuplan API",
+            version="1",
+            description=(
+                "Clinical decision support for acupuncture care of back pain. Authenticate "
+                "with `Authorization: Bearer <token>` or a logged-in session (send "
+                "X-CSRFToken on unsafe methods). Every error has the shape "
+                '`{"error": {"code", "message", "fields": [{"field", "message"}]}}`.'
+            ),
+            urls_namespace="api",
+            auth=api_auth(),
+        )
+        for exc_class in ERRORS:
+            self.add_exception_handler(exc_class, self._answer_error)
+
+    def _answer_error(self, request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
+        error = exc if isinstance(exc, Exception) else exc()
+        status, body = error_body(error)
+        if status >= 500:
+            logger.error("API %s %s failed", request.method, request.path, exc_info=error)
+        return self.create_response(request, body, status=status)
+
+    @property
+    def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
+        patterns, app_name, namespace = super().urls
+        wrapped: list[URLResolver | URLPattern] = [
+            _json_not_allowed(p, self) if isinstance(p, URLPattern) else p for p in patterns
+        ]
+        wrapped.append(path("<path:rest>", csrf_exempt(self._unknown_path)))
+        return wrapped, app_name, namespace
+
+    def _unknown_path(self, request: HttpRequest, rest: str) -> HttpResponse:
+        return self._answer_error(request, Http404("no such API endpoint"))
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(_contract_schemas())
+        components["Error"] = ERROR_SCHEMA
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                operation["responses"].setdefault(
+                    "default",
+                    {
+                        "description": "An error (see the description for the shape)",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                        },
+                    },
+                )
+        return schema
+
+
+def _json_not_allowed(pattern: URLPattern, api: AcuplanAPI) -> URLPattern:
+    view = pattern.callback
+
+    @functools.wraps(view)
+    def json_view(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = response["Allow"]
+            response = api._answer_error(request, MethodNotAllowed(f"allowed: {allowed}"))
+            response["Allow"] = allowed
+        return response
+
+    return URLPattern(pattern.pattern, json_view, pattern.default_args, pattern.name)
+
+
+@functools.cache
+def _contract_schemas() -> dict[str, Any]:
+    """The contract's ``Intake`` and ``Plan`` JSON Schemas, their ``$defs`` renamed
+    ``Intake.X`` / ``Plan.X`` so they cannot collide with the API's own schemas."""
+    out: dict[str, Any] = {}
+    for root, schema in (
+        ("Intake", Intake.model_json_schema(ref_template="#/components/schemas/Intake.{model}")),
+        ("Plan", PLAN_ADAPTER.json_schema(ref_template="#/components/schemas/Plan.{model}")),
+    ):
+        for name, definition in schema.pop("$defs", {}).items():
+            out[f"{root}.{name}"] = definition
+        out[root] = schema
+    return out
+
+
+api = AcuplanAPI()
+
+
+@api.get("/ping", auth=None, tags=["meta"], summary="Liveness probe (no auth, no database)")
+def ping(request: HttpRequest) -> dict[str, bool]:
+    return {"pong": True}
+
+
+api.add_router("", clinic_router)

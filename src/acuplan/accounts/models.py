@@ -54,3 +54,6 @@ class PractitionerProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.licence_state} {self.licence_number})"
+
+
+from acuplan.accounts.tokens import ApiToken as ApiToken  # noqa: E402  (registers the model)

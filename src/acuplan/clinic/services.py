@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -83,6 +85,24 @@ def _patient_fields(data: dict[str, Any]) -> dict[str, Any]:
         fields["date_of_birth"] = born
     except ValueError:
         errors.append(FieldError("date_of_birth", "required, as YYYY-MM-DD"))
+    limits = {
+        "first_name": 100,
+        "last_name": 100,
+        "phone": 30,
+        "physician_name": 200,
+        "physician_contact": 200,
+        "email": 254,
+    }
+    errors += [
+        FieldError(k, f"at most {n} characters")
+        for k, n in limits.items()
+        if len(clean.get(k, "")) > n
+    ]
+    if clean.get("email"):
+        try:
+            validate_email(clean["email"])
+        except ValidationError:
+            errors.append(FieldError("email", "not a valid email address"))
     if clean.get("sex", "unknown") not in {"female", "male", "other", "unknown", ""}:
         errors.append(FieldError("sex", "must be female, male, other or unknown"))
     fields["sex"] = clean.get("sex") or "unknown"
@@ -110,7 +130,8 @@ def record_intake(*, actor: Actor, patient: Patient, data: object) -> Intake:
     version for this patient."""
     _clinical(actor)
     intake = parse_intake(data)
-    last = patient.intakes.select_for_update().order_by("-version").first()
+    Patient.objects.select_for_update().filter(pk=patient.pk).first()  # serialise versions
+    last = patient.intakes.order_by("-version").first()
     record = Intake.objects.create(
         patient=patient,
         version=(last.version + 1) if last else 1,
@@ -154,6 +175,7 @@ def create_plan(*, actor: Actor, intake: Intake, as_of: dt.date | None = None) -
 def approve_plan(*, actor: Actor, plan: Plan) -> Plan:
     """A practitioner approves a draft; earlier approved plans of the patient are superseded."""
     _practitioner(actor, timezone.localdate())
+    Patient.objects.select_for_update().filter(pk=plan.patient_id).first()  # one approval at a time
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.DRAFT:
         raise Conflict(f"only a draft plan can be approved; this plan is {plan.status}")
@@ -193,11 +215,38 @@ def override_plan(*, actor: Actor, plan: Plan, kind: str, target: str, reason: s
         errors.append(FieldError("reason", "an override needs a reason"))
     if not plan.is_treatable:
         errors.append(FieldError("plan", "a plan that stops treatment cannot be overridden"))
+    elif plan.status == PlanStatus.SUPERSEDED:
+        errors.append(FieldError("plan", "a superseded plan cannot be overridden"))
+    prescribed = {p["code"] for p in (plan.data.get("prescription") or {}).get("points", [])}
+    if kind == "add_point" and target in prescribed:
+        errors.append(FieldError("target", f"{target} is already prescribed"))
+    if kind == "remove_point" and target not in prescribed:
+        errors.append(FieldError("target", f"{target} is not in the prescription"))
     _require(errors)
+    # Re-adding a point the safety rules removed is allowed only as this explicit, reasoned
+    # override; the rules it overrides are kept in the audit event.
+    excluded_by = (
+        [
+            r["rule"]
+            for e in plan.data["prescription"]["excluded_points"]
+            if e["code"] == target
+            for r in e["reasons"]
+        ]
+        if kind == "add_point"
+        else []
+    )
     override = PlanOverride.objects.create(
         plan=plan, kind=kind, target=target, reason=reason.strip(), by=actor.user
     )
-    _audit(actor, "acuplan.plan.overridden", override, plan.patient, kind=kind, target=target)
+    _audit(
+        actor,
+        "acuplan.plan.overridden",
+        override,
+        plan.patient,
+        kind=kind,
+        target=target,
+        overrides_safety_rules=excluded_by,
+    )
     return override
 
 
@@ -223,8 +272,14 @@ def record_consent(
     ]
     if "risks" not in explained:
         errors.append(FieldError("explained", "the risks must be explained before consent"))
-    if not signed_by_name.strip():
-        errors.append(FieldError("signed_by_name", "required"))
+    if not signed_by_name.strip() or len(signed_by_name) > 200:
+        errors.append(FieldError("signed_by_name", "required, at most 200 characters"))
+    if plan is not None and plan.patient_id != patient.pk:
+        errors.append(FieldError("plan", "must be this patient's plan"))
+    if method not in {"paper", "electronic", "verbal"}:
+        errors.append(FieldError("method", "must be paper, electronic or verbal"))
+    if signed_at > timezone.now() + dt.timedelta(minutes=5):
+        errors.append(FieldError("signed_at", "is in the future"))
     _require(errors)
     consent = Consent.objects.create(
         patient=patient,
@@ -239,14 +294,25 @@ def record_consent(
     return consent
 
 
-def _decimal(value: Any, field: str, errors: list[FieldError]) -> Decimal | None:
+def _decimal(value: Any, field: str, errors: list[FieldError], high: Decimal) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
-        return Decimal(str(value))
+        number = Decimal(str(value))
     except InvalidOperation:
         errors.append(FieldError(field, "must be a number"))
         return None
+    if not number.is_finite() or not Decimal(0) <= number <= high:
+        errors.append(FieldError(field, f"must be between 0 and {high}"))
+        return None
+    return number.quantize(Decimal("0.1"))
+
+
+def _text(value: Any, field: str, limit: int, errors: list[FieldError]) -> str:
+    text = str(value or "").strip()
+    if len(text) > limit:
+        errors.append(FieldError(field, f"at most {limit} characters"))
+    return text
 
 
 def _session_points(points: list[dict[str, Any]], errors: list[FieldError]) -> list[SessionPoint]:
@@ -261,14 +327,15 @@ def _session_points(points: list[dict[str, Any]], errors: list[FieldError]) -> l
             errors.append(
                 FieldError(f"points.{i}.side", f"must be one of {', '.join(sorted(SIDES))}")
             )
-        depth = _decimal(p.get("depth_cun"), f"points.{i}.depth_cun", errors)
+        depth = _decimal(p.get("depth_cun"), f"points.{i}.depth_cun", errors, Decimal(5))
+        de_qi = p.get("de_qi")
+        if de_qi not in (None, True, False):
+            errors.append(FieldError(f"points.{i}.de_qi", "must be true, false or empty"))
+            de_qi = None
+        stimulation = _text(p.get("stimulation"), f"points.{i}.stimulation", 40, errors)
         out.append(
             SessionPoint(
-                code=code,
-                side=side,
-                depth_cun=depth,
-                de_qi=p.get("de_qi"),
-                stimulation=str(p.get("stimulation") or ""),
+                code=code, side=side, depth_cun=depth, de_qi=de_qi, stimulation=stimulation
             )
         )
     if not out:
@@ -297,14 +364,18 @@ def record_session(
     adverse_events: list[dict[str, Any]] | None = None,
 ) -> Session:
     """Record a treatment. The practitioner's licence must be valid on the session date."""
+    if date > timezone.localdate():
+        raise InvalidInput([FieldError("date", "a session cannot be recorded in the future")])
     _practitioner(actor, date)
     errors: list[FieldError] = []
     if method not in METHODS:
         errors.append(FieldError("method", f"must be one of {', '.join(sorted(METHODS))}"))
     if plan is not None and (plan.patient_id != patient.pk or plan.status != PlanStatus.APPROVED):
         errors.append(FieldError("plan", "must be this patient's approved plan"))
-    if date > timezone.localdate():
-        errors.append(FieldError("date", "a session cannot be recorded in the future"))
+    if needle_count is not None and not 0 <= needle_count <= 200:
+        errors.append(FieldError("needle_count", "must be 0-200"))
+    needle_type = _text(needle_type, "needle_type", 100, errors)
+    needle_size = _text(needle_size, "needle_size", 40, errors)
     if pain_nrs is not None and not 0 <= pain_nrs <= 10:
         errors.append(FieldError("pain_nrs", "must be 0-10"))
     if retention_minutes is not None and not 0 <= retention_minutes <= 120:
