@@ -128,3 +128,17 @@ def test_it_records_a_stricta_session(cast: Cast, patient: Patient, approved_pla
     )
     assert session.points.get().code == "BL23"
     assert session.adverse_events.get().severity == "mild"
+
+
+def test_it_refuses_to_approve_a_draft_older_than_the_approved_plan(
+    cast: Cast, intake: Intake
+) -> None:
+    actor = services.Actor(cast.owner)
+    older = services.create_plan(actor=actor, intake=intake)
+    newer = services.approve_plan(
+        actor=actor, plan=services.create_plan(actor=actor, intake=intake)
+    )
+    with pytest.raises(Conflict, match="newer plan"):
+        services.approve_plan(actor=actor, plan=older)
+    older.refresh_from_db()
+    assert (older.status, newer.status) == (PlanStatus.SUPERSEDED, PlanStatus.APPROVED)

@@ -184,9 +184,13 @@ def approve_plan(*, actor: Actor, plan: Plan) -> Plan:
             "this plan stops treatment (triage: "
             f"{plan.triage_decision}); there is no prescription to approve"
         )
-    Plan.objects.filter(patient_id=plan.patient_id, status=PlanStatus.APPROVED).update(
-        status=PlanStatus.SUPERSEDED
-    )
+    current = Plan.objects.filter(patient_id=plan.patient_id, status=PlanStatus.APPROVED).first()
+    if current is not None and current.created_at > plan.created_at:
+        raise Conflict("a newer plan is already approved; create a new plan instead")
+    # The approved plan replaces the previous approved plan and every older draft.
+    Plan.objects.filter(patient_id=plan.patient_id, created_at__lte=plan.created_at).exclude(
+        pk=plan.pk
+    ).exclude(status=PlanStatus.SUPERSEDED).update(status=PlanStatus.SUPERSEDED)
     plan.status, plan.approved_by, plan.approved_at = (
         PlanStatus.APPROVED,
         actor.user,

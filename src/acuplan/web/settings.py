@@ -33,6 +33,7 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 MEDIA_ROOT = DATA_DIR / "uploads"
+STATIC_URL = "/static/"  # no static files are served: pages carry their CSS inline
 
 INSTALLED_APPS = [
     "django.contrib.auth",

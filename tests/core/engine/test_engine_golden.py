@@ -1,6 +1,6 @@
 """Golden cases: each contract example intake in, the plan facts a clinician relies on out.
 
-The intakes live in ``shared/contracts/examples/`` (beside the repository); the expected facts
+The intakes are the contract examples (copied into ``examples/``); the expected facts
 live in ``tests/golden/<example>.expect.json``. Every fact in an expectation file is its own
 test case, so a failure names the example and the fact. An example without expectations, an
 expectation without its example, or an expectation key no checker knows all fail.
@@ -22,7 +22,8 @@ from acuplan.core.knowledge import default_knowledge
 from acuplan.core.plan import assess_and_plan, plan_json
 
 REPO = Path(__file__).resolve().parents[3]
-EXAMPLES = (REPO / ".." / "shared" / "contracts" / "examples").resolve()
+# The repo's copy of shared/contracts/examples (tests/test_examples.py keeps them in sync).
+EXAMPLES = REPO / "examples"
 GOLDEN = REPO / "tests" / "golden"
 AS_OF = date(2026, 11, 21)
 KB = default_knowledge()

@@ -1,0 +1,30 @@
+"""Page forms. They parse what the browser sends and lay it out for people; the rules live in
+the services and the intake contract, whose errors each form attaches to its own inputs
+(``ClinicForm.add_service_errors``). Django-level checks are limited to types."""
+
+from acuplan.clinic.forms.base import ClinicForm, TriStateField, plain_message
+from acuplan.clinic.forms.intake import Group, IntakeForm
+from acuplan.clinic.forms.override import OverrideForm
+from acuplan.clinic.forms.patient import PatientForm
+from acuplan.clinic.forms.session import (
+    AdverseEventRowForm,
+    PointRowForm,
+    Rows,
+    SessionForm,
+    make_rows,
+)
+
+__all__ = [
+    "AdverseEventRowForm",
+    "ClinicForm",
+    "Group",
+    "IntakeForm",
+    "OverrideForm",
+    "PatientForm",
+    "PointRowForm",
+    "Rows",
+    "SessionForm",
+    "TriStateField",
+    "make_rows",
+    "plain_message",
+]

@@ -1,0 +1,207 @@
+"""What the pages need that the service layer does not offer on its own.
+
+- ``record_intake_and_plan``: the intake form's one write (intake, then its draft plan) in
+  one transaction, so a failure leaves neither behind.
+- Dashboard read models: today's sessions, patients due for reassessment, drafts to approve.
+- ``session_prefill``: what the session form starts from (the last session, else the
+  approved plan with its overrides applied).
+- ``licence_problem``: the reason a user may not record treatment today, to warn before
+  the form is filled in (``services.record_session`` still makes the decision).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.aggregates import Count
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
+
+from acuplan.accounts.models import PractitionerProfile, User
+from acuplan.clinic import services
+from acuplan.clinic.models import Patient, Plan, PlanOverride, PlanStatus, Session
+from acuplan.core.knowledge import default_knowledge
+
+# --- writes -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_intake_and_plan(*, actor: services.Actor, patient: Patient, data: object) -> Plan:
+    """Store the intake and its draft plan, or nothing (InvalidIntake names every bad
+    field; NotPermitted for a non-clinical user)."""
+    intake = services.record_intake(actor=actor, patient=patient, data=data)
+    return services.create_plan(actor=actor, intake=intake)
+
+
+# --- dashboard --------------------------------------------------------------------------
+
+
+def todays_sessions(user: User, today: dt.date) -> QuerySet[Session]:
+    if user.clinic_id is None:
+        return Session.objects.none()
+    return (
+        Session.objects.filter(patient__clinic_id=user.clinic_id, date=today)
+        .select_related("patient", "practitioner")
+        .order_by("patient__last_name", "patient__first_name", "id")
+    )
+
+
+def due_for_reassessment(user: User) -> QuerySet[Plan]:
+    """Approved plans with at least ``course.reassess_after_sessions`` sessions recorded
+    since approval and no newer plan for the patient. Annotated with ``sessions_done``
+    and ``reassess_after``."""
+    if user.clinic_id is None:
+        return Plan.objects.none()
+    newer = Plan.objects.filter(patient_id=OuterRef("patient_id"), pk__gt=OuterRef("pk"))
+    done = (
+        Session.objects.filter(
+            patient_id=OuterRef("patient_id"), created_at__gte=OuterRef("approved_at")
+        )
+        .order_by()
+        .values("patient_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Plan.objects.filter(patient__clinic_id=user.clinic_id, status=PlanStatus.APPROVED)
+        .annotate(
+            reassess_after=Cast(KT("data__course__reassess_after_sessions"), IntegerField()),
+            sessions_done=Coalesce(Subquery(done, output_field=IntegerField()), Value(0)),
+        )
+        .filter(~Exists(newer), sessions_done__gte=F("reassess_after"))
+        .select_related("patient")
+        .defer("data")
+        .order_by("patient__last_name", "patient__first_name")
+    )
+
+
+def awaiting_approval(user: User) -> QuerySet[Plan]:
+    """Draft plans that carry a prescription (a plan that stops treatment is not approved)."""
+    if user.clinic_id is None:
+        return Plan.objects.none()
+    return (
+        Plan.objects.filter(patient__clinic_id=user.clinic_id, status=PlanStatus.DRAFT)
+        .exclude(data__prescription=None)
+        .select_related("patient", "created_by")
+        .defer("data")
+        .order_by("created_at")
+    )
+
+
+# --- session form pre-fill --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionPrefill:
+    """Where the session form starts. ``source`` is "last_session", "plan" or "none";
+    ``plan`` is the approved plan a new session follows (None when there is none)."""
+
+    source: str
+    plan: Plan | None
+    initial: dict[str, Any] = field(default_factory=dict)
+    points: list[dict[str, Any]] = field(default_factory=list)
+
+
+def current_plan(patient: Patient) -> Plan | None:
+    """The patient's approved plan, with its overrides."""
+    return (
+        patient.plans.filter(status=PlanStatus.APPROVED)
+        .prefetch_related("overrides")
+        .order_by("-approved_at", "-pk")
+        .first()
+    )
+
+
+def session_prefill(patient: Patient, today: dt.date) -> SessionPrefill:
+    plan = current_plan(patient)
+    last = patient.sessions.prefetch_related("points").order_by("-date", "-pk").first()
+    if last is not None:
+        return SessionPrefill("last_session", plan, _from_session(last, today), _points_of(last))
+    if plan is not None and plan.is_treatable:
+        initial, points = _from_plan(plan)
+        return SessionPrefill("plan", plan, {"date": today, **initial}, points)
+    return SessionPrefill("none", plan, {"date": today, "method": "manual"})
+
+
+def _from_session(last: Session, today: dt.date) -> dict[str, Any]:
+    electro = last.electro or {}
+    return {
+        "date": today,
+        "method": last.method,
+        "retention_minutes": last.retention_minutes,
+        "needle_type": last.needle_type,
+        "needle_size": last.needle_size,
+        "needle_count": last.needle_count,
+        "electro_frequency_hz": electro.get("frequency_hz"),
+        "electro_waveform": electro.get("waveform", ""),
+        "electro_intensity": electro.get("intensity", ""),
+        "electro_minutes": electro.get("minutes"),
+        "moxibustion": last.moxibustion,
+        "cotreatments": "\n".join(last.cotreatments or []),
+    }
+
+
+def _points_of(session: Session) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": p.code,
+            "side": p.side,
+            "depth_cun": p.depth_cun,
+            "stimulation": p.stimulation,
+        }
+        for p in session.points.all()
+    ]
+
+
+def _from_plan(plan: Plan) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    rx = plan.data["prescription"]
+    technique = rx["technique"]
+    initial: dict[str, Any] = {
+        "method": technique["method"],
+        "retention_minutes": technique["retention_minutes"],
+        "moxibustion": bool(technique["moxibustion"]),
+    }
+    points = [
+        {"code": p["code"], "side": p["side"], "depth_cun": p["depth_max_cun"]}
+        for p in rx["points"]
+    ]
+    for override in sorted(plan.overrides.all(), key=lambda o: (o.at, o.pk)):
+        _apply_override(override, initial, points)
+    return initial, points
+
+
+def _apply_override(
+    override: PlanOverride, initial: dict[str, Any], points: list[dict[str, Any]]
+) -> None:
+    if override.kind == PlanOverride.Kind.TECHNIQUE:
+        initial["method"] = override.target
+    elif override.kind == PlanOverride.Kind.REMOVE_POINT:
+        points[:] = [p for p in points if p["code"] != override.target]
+    elif override.kind == PlanOverride.Kind.ADD_POINT and all(
+        p["code"] != override.target for p in points
+    ):
+        point = default_knowledge().points.get(override.target)
+        depth = point.detail.depth_max_cun if point and point.detail else None
+        points.append({"code": override.target, "side": "bilateral", "depth_cun": depth})
+
+
+# --- licence ----------------------------------------------------------------------------
+
+
+def licence_problem(user: User, day: dt.date) -> str | None:
+    """Why ``user`` may not record treatment on ``day``, or None when they may."""
+    if not user.is_clinical:
+        return "Front desk staff cannot record clinical notes."
+    profile = PractitionerProfile.objects.filter(user=user).first()
+    if profile is None:
+        return "Only a licensed practitioner may record treatment: no licence is on file."
+    if not profile.licence_valid_on(day):
+        return (
+            f"Your licence {profile.licence_state} {profile.licence_number} expired on "
+            f"{profile.licence_expiry.isoformat()}: renew it before recording treatment."
+        )
+    return None

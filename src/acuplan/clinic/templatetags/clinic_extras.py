@@ -1,0 +1,82 @@
+"""Template filters for clinical pages, and the handout's tiny markdown renderer."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_ITALIC = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
+
+
+@register.filter
+def words(value: Any) -> str:
+    """A vocabulary word for people: ``oblique_medial`` -> ``oblique medial``."""
+    return str(value).replace("_", " ") if value is not None else ""
+
+
+@register.filter
+def number(value: Any) -> str:
+    """A number without trailing zeros (``1.0`` -> ``1``, ``35.60`` -> ``35.6``)."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, int | float):
+        return f"{value:g}"
+    return str(value)
+
+
+@register.filter
+def yes_no(value: Any) -> str:
+    if value is None:
+        return "not recorded"
+    return "yes" if value else "no"
+
+
+@register.filter
+def get(mapping: Any, key: Any) -> Any:
+    """``mapping|get:key`` for keys that are not identifiers."""
+    if isinstance(mapping, dict):
+        return mapping.get(key)
+    return None
+
+
+def _inline(text: str) -> str:
+    html = str(escape(text))
+    html = _BOLD.sub(r"<strong>\1</strong>", html)
+    return _ITALIC.sub(r"<em>\1</em>", html)
+
+
+def render_plain_markdown(text: str, *, heading_offset: int = 0) -> SafeString:
+    """The handout's markdown subset as HTML: ``#`` headings, paragraphs (one a line),
+    ``- `` bullets, ``**bold**`` and ``*italic*``. Everything is escaped first, so a
+    stray ``<`` in the knowledge base can never become markup."""
+    out: list[str] = []
+    in_list = False
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("- "):
+            if not in_list:
+                out.append("<ul>")
+                in_list = True
+            out.append(f"<li>{_inline(line[2:])}</li>")
+            continue
+        if in_list:
+            out.append("</ul>")
+            in_list = False
+        if not line or line == "---":
+            continue
+        hashes = len(line) - len(line.lstrip("#"))
+        if 0 < hashes <= 6 and line[hashes : hashes + 1] == " ":
+            level = min(hashes + heading_offset, 6)
+            out.append(f"<h{level}>{_inline(line[hashes + 1 :])}</h{level}>")
+        else:
+            out.append(f"<p>{_inline(line)}</p>")
+    if in_list:
+        out.append("</ul>")
+    return mark_safe("\n".join(out))  # noqa: S308  every piece of text was escaped above

@@ -1,0 +1,89 @@
+"""A plan: the review page (triage first), approval, overrides and the patient handout."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from acuplan.clinic import access, services
+from acuplan.clinic.forms import OverrideForm
+from acuplan.clinic.models import Plan, PlanStatus
+from acuplan.clinic.templatetags.clinic_extras import render_plain_markdown
+from acuplan.clinic.views.base import (
+    AuthedRequest,
+    actor,
+    clinic_page,
+    post_only,
+    posted,
+)
+from acuplan.core.errors import InvalidInput
+from acuplan.core.knowledge import default_knowledge
+from acuplan.core.planning.handout import DECISION_TEXT, patient_handout
+
+BLOCKING = {"emergency", "refer_before_treatment"}
+
+
+def _review(
+    request: AuthedRequest, plan: Plan, override_form: OverrideForm, status: int = 200
+) -> HttpResponse:
+    services.record_read(actor=actor(request), record=plan, patient=plan.patient, what="plan")
+    overrides = plan.overrides.select_related("by").order_by("at")
+    context = {
+        "plan": plan,
+        "patient": plan.patient,
+        "data": plan.data,
+        "evidence_ids": {e["id"] for e in plan.data.get("evidence", [])},
+        "decision_text": DECISION_TEXT[plan.triage_decision],
+        "blocking": plan.triage_decision in BLOCKING,
+        "can_approve": plan.status == PlanStatus.DRAFT and plan.is_treatable,
+        "can_override": plan.status != PlanStatus.SUPERSEDED and plan.is_treatable,
+        "overrides": overrides,
+        "override_form": override_form,
+    }
+    return render(request, "clinic/plan_review.html", context, status=status)
+
+
+@clinic_page
+def plan_review(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _review(request, access.get_plan_for(request.user, pk), OverrideForm())
+
+
+@clinic_page
+@post_only
+def plan_approve(request: AuthedRequest, pk: int) -> HttpResponse:
+    plan = access.get_plan_for(request.user, pk)
+    services.approve_plan(actor=actor(request), plan=plan)
+    messages.success(request, "Plan approved. Earlier approved plans are superseded.")
+    return redirect("plan_review", pk=plan.pk)
+
+
+@clinic_page
+@post_only
+def plan_override(request: AuthedRequest, pk: int) -> HttpResponse:
+    plan = access.get_plan_for(request.user, pk)
+    form = OverrideForm(posted(request))
+    if form.is_valid():
+        try:
+            services.override_plan(
+                actor=actor(request),
+                plan=plan,
+                kind=form.cleaned_data["kind"],
+                target=form.cleaned_data["target"],
+                reason=form.cleaned_data["reason"],
+            )
+        except InvalidInput as exc:
+            form.add_service_errors(exc.errors)
+        else:
+            messages.success(request, "Override recorded.")
+            return redirect("plan_review", pk=plan.pk)
+    return _review(request, plan, form, status=400)
+
+
+@clinic_page
+def plan_handout(request: AuthedRequest, pk: int) -> HttpResponse:
+    plan = access.get_plan_for(request.user, pk)
+    services.record_read(actor=actor(request), record=plan, patient=plan.patient, what="handout")
+    handout = render_plain_markdown(patient_handout(default_knowledge(), plan.data))
+    context = {"plan": plan, "patient": plan.patient, "handout": handout}
+    return render(request, "clinic/plan_handout.html", context)

@@ -1,0 +1,103 @@
+"""Charting a treatment session (pre-filled from the last session or the approved plan)
+and reading one back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from acuplan.clinic import access, pages_support, services
+from acuplan.clinic.forms import AdverseEventRowForm, PointRowForm, Rows, SessionForm, make_rows
+from acuplan.clinic.models import Patient, Plan, Session
+from acuplan.clinic.views.base import AuthedRequest, actor, clinic_page, posted
+from acuplan.core.errors import InvalidInput, NotPermitted
+
+PREFILL_NOTE = {
+    "last_session": "Pre-filled from the last session. Check every row before saving.",
+    "plan": "Pre-filled from the approved plan, with its overrides; depths are the plan's "
+    "maximum. Check every row before saving.",
+    "none": "There is no approved plan and no earlier session to start from.",
+}
+
+
+@clinic_page
+def session_new(request: AuthedRequest, pk: int) -> HttpResponse:
+    patient = access.get_patient_for(request.user, pk, clinical=True)
+    today = timezone.localdate()
+    prefill = pages_support.session_prefill(patient, today)
+    data = posted(request)
+    form = SessionForm(data, initial=prefill.initial)
+    points = make_rows("points", PointRowForm, data=data, initial=prefill.points, blank=6)
+    events = make_rows("adverse_events", AdverseEventRowForm, data=data, blank=3)
+    refused = ""
+    if data is not None and all([form.is_valid(), points.is_valid(), events.is_valid()]):
+        try:
+            session = _record(request, patient, prefill.plan, form, points, events)
+        except NotPermitted as exc:  # an expired licence: keep what was typed, say why
+            refused = str(exc)
+        else:
+            if session is not None:
+                messages.success(request, f"Session of {session.date:%d %b %Y} recorded.")
+                return redirect("patient_chart", pk=patient.pk)
+    errors = form.error_summary() + points.errors() + events.errors() if data else []
+    context: dict[str, Any] = {
+        "patient": patient,
+        "form": form,
+        "points": points,
+        "events": events,
+        "plan": prefill.plan,
+        "prefill_note": PREFILL_NOTE[prefill.source],
+        "refused": refused,
+        "licence_warning": pages_support.licence_problem(request.user, today) or "",
+        "errors": errors,
+    }
+    status = 403 if refused else 400 if errors else 200
+    return render(request, "clinic/session_form.html", context, status=status)
+
+
+def _record(
+    request: AuthedRequest,
+    patient: Patient,
+    plan: Plan | None,
+    form: SessionForm,
+    points: Rows,
+    events: Rows,
+) -> Session | None:
+    """The session, or None when the service named bad fields (now on the form's inputs).
+
+    Blank rows are not sent; an error on the service's n-th point goes to the row it came
+    from."""
+    sent_points, sent_events = points.filled(), events.filled()
+    try:
+        return services.record_session(
+            actor=actor(request),
+            patient=patient,
+            plan=plan,
+            points=[f.row() for _, f in sent_points],
+            adverse_events=[f.row() for _, f in sent_events],
+            **form.service_kwargs(),
+        )
+    except InvalidInput as exc:
+        rest = points.add_service_errors(exc.errors, [i for i, _ in sent_points])
+        rest = events.add_service_errors(rest, [i for i, _ in sent_events])
+        form.add_service_errors(rest)
+        return None
+
+
+@clinic_page
+def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = access.get_session_for(request.user, pk)
+    services.record_read(
+        actor=actor(request), record=session, patient=session.patient, what="session"
+    )
+    context = {
+        "session": session,
+        "patient": session.patient,
+        "points": session.points.all(),
+        "events": session.adverse_events.all(),
+    }
+    return render(request, "clinic/session_detail.html", context)
