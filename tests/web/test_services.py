@@ -138,7 +138,7 @@ def test_it_refuses_to_approve_a_draft_older_than_the_approved_plan(
     newer = services.approve_plan(
         actor=actor, plan=services.create_plan(actor=actor, intake=intake)
     )
-    with pytest.raises(Conflict, match="newer plan"):
+    with pytest.raises(Conflict, match="only a draft plan can be approved"):
         services.approve_plan(actor=actor, plan=older)
     older.refresh_from_db()
     assert (older.status, newer.status) == (PlanStatus.SUPERSEDED, PlanStatus.APPROVED)
