@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "acuplan.accounts",
     "acuplan.audit",
     "acuplan.clinic",
+    "acuplan.outcomes",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -86,6 +87,7 @@ CSRF_COOKIE_HTTPONLY = False
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = ENV == "production"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+DEFAULT_FROM_EMAIL = env_str("ACUPLAN_FROM_EMAIL", "acuplan <no-reply@localhost>")
 EMAIL_BACKEND = env_str("ACUPLAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 LOGGING = {
     "version": 1,

@@ -18,4 +18,5 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/", api.urls),
     path("", include("acuplan.clinic.urls")),
+    path("", include("acuplan.outcomes.urls")),
 ]

@@ -1,0 +1,69 @@
+"""The outcomes plot: inline SVG from matplotlib, accessible (role, title, desc), with the
+MCID band and the sessions, and a data table alternative on the page."""
+
+from __future__ import annotations
+
+from django.test import Client
+from django.urls import reverse
+
+from acuplan.clinic.models import Patient, Plan, Session
+from acuplan.outcomes.chart import load_outcomes
+from acuplan.outcomes.plot import render_svg
+from tests.outcomes.conftest import days_ago, record
+from tests.web.conftest import Cast, login
+
+RMDQ_12 = [True] * 12 + [False] * 12
+
+
+def test_it_renders_an_accessible_inline_svg(
+    cast: Cast, patient: Patient, session: Session
+) -> None:
+    record(patient, cast, days_ago(30), kind="intake", pain_nrs=7, rmdq=RMDQ_12)
+    record(patient, cast, days_ago(2), pain_nrs=4, rmdq=[True] * 6 + [False] * 18)
+    chart = load_outcomes(patient)
+    svg = render_svg(chart)
+    assert svg is not None
+    assert svg.startswith("<svg ")
+    assert "<?xml" not in svg
+    assert "DOCTYPE" not in svg
+    head = svg.split(">", 1)[0]
+    assert 'role="img"' in head
+    assert 'aria-labelledby="outcomes-plot-title outcomes-plot-desc"' in head
+    assert ' width="' not in head
+    assert "viewBox" in head
+    assert '<title id="outcomes-plot-title">Pain and function' in svg
+    desc = svg.split('<desc id="outcomes-plot-desc">', 1)[1].split("</desc>", 1)[0]
+    assert "Pain NRS (0-10): 2 scores, baseline 7 on" in desc
+    assert "latest 4 on" in desc
+    assert "MCID band runs from 5 to 7" in desc  # NRS 7: 2 points (< 30% = 2.1)
+    assert "RMDQ (0-24): 2 scores, baseline 12" in desc
+    assert "MCID band runs from 8.4 to 12" in desc  # RMDQ 12: 30% = 3.6 (< 5 points)
+    assert "1 sessions are marked" in desc
+    assert "MCID band: within 2 of baseline" in svg  # the legend, as text
+    assert chart.baselines["function"].needed == 3.6
+
+
+def test_it_shows_the_table_alternative_and_an_empty_state(
+    client: Client, cast: Cast, patient: Patient, approved_plan: Plan
+) -> None:
+    login(client, cast.owner)
+    url = reverse("outcomes:chart", args=[patient.pk])
+    empty = client.get(url).content.decode()
+    assert "No outcomes recorded yet" in empty
+    assert "<svg" not in empty
+    record(patient, cast, days_ago(3), kind="intake", pain_nrs=7, sleep_nights_disturbed=5)
+    page = client.get(url).content.decode()
+    assert page.count("<svg ") == 1
+    assert 'id="outcomes-table"' in page
+    assert '<th scope="row">' in page
+    assert "1 response, oldest first" in page
+
+
+def test_it_warns_of_a_red_flag_reported_since_the_intake(
+    client: Client, cast: Cast, patient: Patient, approved_plan: Plan
+) -> None:
+    record(patient, cast, days_ago(1), pain_nrs=5, red_flags=["saddle_anaesthesia"])
+    login(client, cast.owner)
+    page = client.get(reverse("outcomes:chart", args=[patient.pk])).content.decode()
+    assert "New red flag reported: re-triage now" in page
+    assert "Numbness around your bottom" in page

@@ -1,0 +1,60 @@
+"""The outcomes page loads in a constant number of queries, however long the history."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from acuplan.clinic.models import Patient, Plan
+from acuplan.outcomes.models import OutcomeResponse
+from tests.outcomes.conftest import add_sessions
+from tests.web.conftest import Cast, login
+
+
+def _history(patient: Patient, cast: Cast, plan: Plan, n: int) -> None:
+    start = dt.date(2024, 1, 1)
+    days = [start + dt.timedelta(days=3 * i) for i in range(n)]
+    add_sessions(patient, cast, days, plan)
+    OutcomeResponse.objects.bulk_create(
+        OutcomeResponse(
+            patient=patient,
+            kind="session",
+            answered_on=d,
+            pain_nrs=max(0, 8 - i // 15),
+            function_instrument="rmdq",
+            function_score=float(max(0, 14 - i // 10)),
+            recorded_by=cast.owner,
+        )
+        for i, d in enumerate(days)
+    )
+
+
+def _count(client: Client, patient: Patient) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("outcomes:chart", args=[patient.pk]))
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response.content.decode()
+
+
+def test_it_stays_within_a_constant_number_of_queries(
+    client: Client, cast: Cast, patient: Patient, approved_plan: Plan
+) -> None:
+    other = Patient.objects.create(
+        clinic=patient.clinic,
+        first_name="L",
+        last_name="Long",
+        date_of_birth=dt.date(1960, 1, 1),
+        practitioner=cast.owner,
+    )
+    _history(patient, cast, approved_plan, 10)
+    _history(other, cast, approved_plan, 100)
+    login(client, cast.owner)
+    short, _ = _count(client, patient)
+    long, page = _count(client, other)
+    assert long == short
+    assert short <= 14
+    assert "100 responses, oldest first; 100 sessions in all" in page
