@@ -128,7 +128,7 @@ def create_patient(*, actor: Actor, data: dict[str, Any]) -> Patient:
 def record_intake(*, actor: Actor, patient: Patient, data: object) -> Intake:
     """Validate against the contract (InvalidIntake names every bad field) and store the next
     version for this patient."""
-    _clinical(actor)
+    require_clinical_actor(actor)
     intake = parse_intake(data)
     Patient.objects.select_for_update().filter(pk=patient.pk).first()  # serialise versions
     last = patient.intakes.order_by("-version").first()
@@ -146,7 +146,7 @@ def record_intake(*, actor: Actor, patient: Patient, data: object) -> Intake:
 @transaction.atomic
 def create_plan(*, actor: Actor, intake: Intake, as_of: dt.date | None = None) -> Plan:
     """Run the engine on a stored intake and store its output unchanged, as a draft."""
-    _clinical(actor)
+    require_clinical_actor(actor)
     kb = default_knowledge()
     day = as_of or timezone.localdate()
     result = plan_json(assess_and_plan(parse_intake(intake.data), knowledge=kb, as_of=day))
@@ -174,7 +174,7 @@ def create_plan(*, actor: Actor, intake: Intake, as_of: dt.date | None = None) -
 @transaction.atomic
 def approve_plan(*, actor: Actor, plan: Plan) -> Plan:
     """A practitioner approves a draft; earlier approved plans of the patient are superseded."""
-    _practitioner(actor, timezone.localdate())
+    require_practitioner(actor, timezone.localdate())
     Patient.objects.select_for_update().filter(pk=plan.patient_id).first()  # one approval at a time
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.DRAFT:
@@ -204,7 +204,7 @@ def approve_plan(*, actor: Actor, plan: Plan) -> Plan:
 @transaction.atomic
 def override_plan(*, actor: Actor, plan: Plan, kind: str, target: str, reason: str) -> PlanOverride:
     """Change the engine's prescription; a reason is required and recorded."""
-    _clinical(actor)
+    require_clinical_actor(actor)
     errors: list[FieldError] = []
     if kind not in PlanOverride.Kind.values:
         errors.append(FieldError("kind", f"must be one of {', '.join(PlanOverride.Kind.values)}"))
@@ -268,7 +268,7 @@ def record_consent(
     plan: Plan | None = None,
     method: str = "paper",
 ) -> Consent:
-    _clinical(actor)
+    require_clinical_actor(actor)
     errors = [
         FieldError("explained", f"unknown topic {t!r}")
         for t in explained
@@ -370,7 +370,7 @@ def record_session(
     """Record a treatment. The practitioner's licence must be valid on the session date."""
     if date > timezone.localdate():
         raise InvalidInput([FieldError("date", "a session cannot be recorded in the future")])
-    _practitioner(actor, date)
+    require_practitioner(actor, date)
     errors: list[FieldError] = []
     if method not in METHODS:
         errors.append(FieldError("method", f"must be one of {', '.join(sorted(METHODS))}"))
@@ -449,13 +449,14 @@ def record_read(*, actor: Actor, record: Any, patient: Patient, what: str) -> No
 # --- permission checks --------------------------------------------------------------------
 
 
-def _clinical(actor: Actor) -> None:
+def require_clinical_actor(actor: Actor, doing: str = "record clinical notes") -> None:
     if not actor.user.is_clinical:
-        raise NotPermitted("front desk staff cannot record clinical notes")
+        raise NotPermitted(f"front desk staff cannot {doing}")
 
 
-def _practitioner(actor: Actor, day: dt.date) -> None:
-    _clinical(actor)
+def require_practitioner(actor: Actor, day: dt.date) -> None:
+    """A licensed practitioner whose licence is valid on ``day`` (NotPermitted says why)."""
+    require_clinical_actor(actor)
     profile = PractitionerProfile.objects.filter(user=actor.user).first()
     if profile is None:
         raise NotPermitted("only a licensed practitioner may do this: no licence on file")

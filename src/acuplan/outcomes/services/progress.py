@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from acuplan.clinic.models import Patient, Plan
-from acuplan.clinic.services import Actor
+from acuplan.clinic.services import Actor, require_practitioner
 from acuplan.core.errors import Conflict, FieldError, InvalidInput
 from acuplan.core.knowledge import default_knowledge
 from acuplan.core.outcomes.measures import TRACKED
@@ -28,7 +28,6 @@ from acuplan.outcomes.services.common import (
     audit,
     course_sessions,
     require_clinical,
-    require_practitioner,
 )
 
 RESPONDER = "continue_then_taper"
