@@ -10,70 +10,32 @@ import datetime as dt
 import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core import mail
-from django.db import connections
 from django.utils import timezone
 
 from acuplan.clinic.models import Patient, Plan, Session
 from acuplan.clinic.services import Actor
 from acuplan.outcomes import services
 from acuplan.outcomes.models import OutcomeResponse
+from tests.browser import SHOTS, chromium
 from tests.web.conftest import PASSWORD, Cast
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
 # between browser steps are still plain synchronous calls.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PHONE = {"width": 390, "height": 844}
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _static_url() -> Iterator[None]:
-    """The live server's static-files handler needs STATIC_URL (acuplan serves none)."""
-    from django.conf import settings
-    from django.test import override_settings
-
-    if getattr(settings, "STATIC_URL", None):
-        yield
-        return
-    with override_settings(STATIC_URL="/static/"):
-        yield
-
-
 @pytest.fixture
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        reason = f"Chromium is not installed at {CHROMIUM}"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason}; CI must run the browser test")
-        pytest.skip(f"{reason} (set CI=1 to make this a failure)")
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-            # Close the live server's connections too, or PostgreSQL cannot drop the database.
-            connections.close_all()
+    with chromium() as launched:
+        yield launched
 
 
 def shot(page: Any, n: int, name: str) -> None:

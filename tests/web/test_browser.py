@@ -7,72 +7,30 @@ checks that every control it touches is labelled."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connections
 
 from acuplan.clinic import services
 from acuplan.clinic.models import Plan, PlanStatus, Session
 from acuplan.core.intake import parse_intake
+from tests.browser import SHOTS, chromium
 from tests.web.conftest import PASSWORD, Cast, example
-
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _static_url() -> Iterator[None]:
-    """Django's live server builds its static-files handler from STATIC_URL when it starts,
-    and fails on every request when that setting is unset (acuplan serves no static files)."""
-    from django.conf import settings
-    from django.test import override_settings
-
-    if getattr(settings, "STATIC_URL", None):
-        yield
-        return
-    with override_settings(STATIC_URL="/static/"):
-        yield
-
-
 @pytest.fixture
 def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        reason = f"Chromium is not installed at {CHROMIUM}"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason}; CI must run the browser test")
-        pytest.skip(f"{reason} (set CI=1 to make this a failure)")
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
     # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
     # between browser steps are still plain synchronous calls.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            tab = browser.new_page(viewport={"width": 1200, "height": 900})
-            tab.set_default_timeout(20_000)
-            yield tab
-        finally:
-            browser.close()
-            # Inside sync_playwright() Django sees a different context, hence its own
-            # database connections: close them, or PostgreSQL cannot drop the test database.
-            connections.close_all()
+    with chromium() as browser:
+        tab = browser.new_page(viewport={"width": 1200, "height": 900})
+        tab.set_default_timeout(20_000)
+        yield tab
 
 
 class Steps:
