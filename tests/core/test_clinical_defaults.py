@@ -41,7 +41,7 @@ def test_it_never_plans_electroacupuncture_in_pregnancy(kb: Knowledge) -> None:
 
 def test_it_asks_a_physician_to_see_a_young_patient(kb: Knowledge) -> None:
     assert "ref.young_patient" in [
-        r["code"] for r in _plan(kb, patient={"age_years": 15})["triage"]["referrals"]
+        r["code"] for r in _plan(kb, patient={"age_years": 17})["triage"]["referrals"]
     ]
     assert "ref.young_patient" not in [r["code"] for r in _plan(kb)["triage"]["referrals"]]
 

@@ -176,7 +176,10 @@ def test_it_offers_every_contract_field_on_the_intake_form(
     defs = schema["$defs"]
     for section in ("Patient", "Pain", "Tcm", "Medical", "Preferences"):
         for key in defs[section]["properties"]:
-            assert f'name="{section.lower()}__{key}"' in html, (section, key)
+            # A list of objects (cleared red flags) has one input a part, row by row.
+            assert f'name="{section.lower()}__{key}' in html, (section, key)
+    for part in ("flag", "cleared_by", "cleared_on", "note"):
+        assert f'name="medical__cleared_red_flags__0__{part}"' in html
     assert 'name="red_flags"' in html
     assert 'name="jurisdiction"' in html
     for name, count in (("start_back", 9), ("odi", 10), ("peg", 3)):
@@ -322,7 +325,7 @@ def test_it_prints_a_plain_language_handout(client: Client, cast: Cast, plan: Pl
     login(client, cast.owner)
     html = client.get(reverse("plan_handout", kwargs={"pk": plan.pk})).content.decode()
     assert "<h1>Your acupuncture plan</h1>" in html
-    assert "<strong>10 sessions</strong>" in html
+    assert "<strong>10 visits</strong>" in html
     assert "Side effects and risks" in html
     assert "@media print" in html
     assert "**" not in html

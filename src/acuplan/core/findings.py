@@ -15,15 +15,18 @@ from acuplan.core import intake as m
 
 #: Derived findings, with the threshold each stands for (explained in plans).
 DERIVED: dict[str, str] = {
-    "pregnant": "patient reports being pregnant",
+    "pregnant": "patient is pregnant (reported, or a week count given)",
+    "pregnancy.first_trimester": "pregnant, fewer than 13 weeks",
     "needle_phobia": "patient reports needle phobia",
     "midline": "pain along the spine itself",
     "paraspinal": "pain beside the spine, not on it (Bladder channel)",
-    "leg_neuro_both_sides": "numbness, tingling or weakness with leg pain on both sides",
+    "age.under_16": "age under 16 years",
+    "age.under_18": "age under 18 years",
     "age.under_20": "age under 20 years",
     "age.under_45": "age under 45 years",
     "age.over_50": "age over 50 years",
     "age.over_55": "age over 55 years",
+    "age.over_65": "age over 65 years",
     "age.over_70": "age over 70 years",
     "duration.acute": "pain for less than 6 weeks",
     "duration.subacute": "pain for 6 to less than 12 weeks",
@@ -56,7 +59,9 @@ _LISTS: dict[str, tuple[str, ...]] = {
     "sign": m.vocabulary(m.Sign),
     "condition": m.vocabulary(m.Condition),
     "jurisdiction": m.vocabulary(m.Jurisdiction),
+    "start_back": ("low", "medium", "high"),
 }
+"""``start_back.<risk>`` is added once the questionnaire is scored."""
 
 #: Pain types the classifier adds (``pain_type.radicular`` ...).
 PAIN_TYPES: tuple[str, ...] = (
@@ -127,16 +132,23 @@ def duration_category(duration_weeks: float) -> str:
 
 def _derived(intake: m.Intake) -> set[str]:
     p, pain, prefs = intake.patient, intake.pain, intake.preferences
+    pregnant = m.is_pregnant(p)
     flags = {
-        "pregnant": p.pregnant is True,
+        "pregnant": pregnant,
+        # Chinese Acupuncture and Moxibustion counts the first three months; 13 weeks is used.
+        "pregnancy.first_trimester": pregnant
+        and p.pregnancy_weeks is not None
+        and p.pregnancy_weeks < 13,
         "needle_phobia": intake.medical.needle_phobia is True,
         "midline": pain.midline is True,
         "paraspinal": pain.midline is False,
-        "leg_neuro_both_sides": pain.leg_side == "both" and bool(pain.leg_neuro),
+        "age.under_16": p.age_years < 16,
+        "age.under_18": p.age_years < 18,
         "age.under_20": p.age_years < 20,
         "age.under_45": p.age_years < 45,
         "age.over_50": p.age_years > 50,
         "age.over_55": p.age_years > 55,
+        "age.over_65": p.age_years > 65,
         "age.over_70": p.age_years > 70,
         "intensity.severe": (pain.intensity_nrs or 0) >= 7,
         "morning_stiffness.over_30": (pain.morning_stiffness_minutes or 0) > 30,

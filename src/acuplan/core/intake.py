@@ -6,6 +6,7 @@ pydantic's errors into :class:`FieldError` objects whose ``field`` is the dotted
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
@@ -187,10 +188,30 @@ class Tcm(_Strict):
     signs: tuple[Sign, ...] = ()
 
 
+class Clearance(_Strict):
+    """A red flag that a physician assessed and ruled out since it was raised."""
+
+    flag: RedFlag
+    cleared_by: Annotated[str, Field(min_length=1, max_length=200)]
+    """Who ruled it out (name and role, e.g. "Dr A. Smith, GP")."""
+    cleared_on: dt.date
+    note: Annotated[str, Field(max_length=1000)] = ""
+
+
 class Medical(_Strict):
     medications: tuple[Annotated[str, Field(min_length=1, max_length=200)], ...] = ()
     conditions: tuple[Condition, ...] = ()
     needle_phobia: StrictBool | None = None
+    cleared_red_flags: tuple[Clearance, ...] = ()
+
+    @field_validator("cleared_red_flags")
+    @classmethod
+    def _one_clearance_per_flag(cls, items: tuple[Clearance, ...]) -> tuple[Clearance, ...]:
+        flags = [c.flag for c in items]
+        repeated = sorted({f for f in flags if flags.count(f) > 1})
+        if repeated:
+            raise ValueError(f"a flag is cleared once: {', '.join(repeated)} appear(s) twice")
+        return items
 
 
 class Preferences(_Strict):
@@ -242,17 +263,40 @@ def vocabulary(literal: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in get_args(literal))
 
 
-def parse_intake(data: object) -> Intake:
+def parse_intake(data: object, *, as_of: dt.date | None = None) -> Intake:
     """Validate ``data`` (already-decoded JSON) against the contract.
 
-    Raises :class:`InvalidIntake` naming every bad field; returns a frozen :class:`Intake`.
+    With ``as_of`` (the plan's date), a clearance dated after it is invalid too. Raises
+    :class:`InvalidIntake` naming every bad field; returns a frozen :class:`Intake`.
     """
     if not isinstance(data, dict):
         raise InvalidIntake([FieldError("(root)", "the intake must be a JSON object")])
     try:
-        return Intake.model_validate(data)
+        intake = Intake.model_validate(data)
     except ValidationError as exc:
         raise InvalidIntake(_field_errors(exc)) from None
+    if as_of is not None:
+        check_clearances(intake, as_of)
+    return intake
+
+
+def check_clearances(intake: Intake, as_of: dt.date) -> None:
+    """Raise :class:`InvalidIntake` if a red flag is cleared after the plan's date."""
+    errors = [
+        FieldError(
+            f"medical.cleared_red_flags.{i}.cleared_on",
+            f"{c.cleared_on.isoformat()} is after the plan's date {as_of.isoformat()}",
+        )
+        for i, c in enumerate(intake.medical.cleared_red_flags)
+        if c.cleared_on > as_of
+    ]
+    if errors:
+        raise InvalidIntake(errors)
+
+
+def is_pregnant(patient: Patient) -> bool:
+    """Pregnant when said so, or when a week count is given (the contract's rule)."""
+    return patient.pregnant is True or patient.pregnancy_weeks is not None
 
 
 def _field_errors(exc: ValidationError) -> list[FieldError]:

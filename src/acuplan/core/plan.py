@@ -13,19 +13,32 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from acuplan import __version__
-from acuplan.core.assessment.classify import Classification, add_pain_types, classify
+from acuplan.core.assessment.classify import (
+    Classification,
+    add_derived,
+    add_pain_types,
+    classify,
+)
 from acuplan.core.assessment.patterns import Differentiation, PatternResult, differentiate
-from acuplan.core.assessment.safety import Precaution, SafetyFilter, evaluate_safety
+from acuplan.core.assessment.safety import (
+    Precaution,
+    SafetyFilter,
+    add_point_rules,
+    evaluate_safety,
+)
 from acuplan.core.assessment.scoring import Scores, score_questionnaires
 from acuplan.core.assessment.triage import Triage, triage
 from acuplan.core.findings import intake_findings, pattern_finding
-from acuplan.core.intake import Intake
+from acuplan.core.intake import Intake, check_clearances
 from acuplan.core.knowledge import Knowledge
+from acuplan.core.knowledge import models as km
+from acuplan.core.knowledge.zones import regional_points
 from acuplan.core.medications import recognise
 from acuplan.core.planning.course import Course, plan_course
 from acuplan.core.planning.evidence import EvidenceItem, collect_evidence
 from acuplan.core.planning.prescription import (
     ExcludedPoint,
+    PointSet,
     PrescribedPoint,
     apply_safety,
     candidate_points,
@@ -85,25 +98,30 @@ def assess_and_plan(
     as_of: dt.date,
     settings: EngineSettings = DEFAULT_SETTINGS,
 ) -> Plan:
-    """Assess a validated intake and plan the course. Never raises for a valid intake."""
+    """Assess a validated intake and plan the course. Raises :class:`InvalidIntake` only for a
+    clearance dated after ``as_of``; never raises otherwise."""
     kb = knowledge
+    check_clearances(intake, as_of)
     meds = recognise(kb, intake.medical.medications)
-    base, pain_type_rules = add_pain_types(kb, intake_findings(intake, meds))
+    scores = score_questionnaires(kb, intake)
+    base = add_derived(kb, intake_findings(intake, meds) | score_findings(scores))
+    base, pain_type_rules = add_pain_types(kb, base)
     diff = differentiate(kb, base, settings)
     leading = diff.leading
     findings = base | {pattern_finding(leading.id)} if leading else base
-    safety = evaluate_safety(kb, findings)
-    tri = triage(kb, findings, safety.rules)
+    details = regional_points(kb, intake.pain.regions)
+    safety = evaluate_safety(kb, findings, details)
+    tri = triage(kb, findings, safety.rules, intake.medical.cleared_red_flags)
     prescription = course = None
     if not tri.blocks_treatment:
-        prescription = _prescribe(kb, intake, findings, diff, safety, settings)
+        prescription = _prescribe(kb, intake, findings, diff, safety, details, settings)
         course = plan_course(kb, intake, findings, settings)
     plan = Plan(
         schema_version="1",
         as_of=as_of,
         triage=tri,
         classification=classify(kb, intake, findings, pain_type_rules),
-        scores=score_questionnaires(kb, intake),
+        scores=scores,
         patterns=diff.patterns,
         pattern_judgement=PatternJudgement(diff.sufficient, diff.note),
         prescription=prescription,
@@ -117,12 +135,19 @@ def assess_and_plan(
     return replace(plan, evidence=collect_evidence(kb, plan))
 
 
+def score_findings(scores: Scores) -> frozenset[str]:
+    """Findings from the scored questionnaires (``start_back.high`` ...)."""
+    sb = scores.get("start_back")
+    return frozenset({f"start_back.{sb.band}"} if sb is not None and sb.band else set())
+
+
 def _prescribe(
     kb: Knowledge,
     intake: Intake,
     findings: frozenset[str],
     diff: Differentiation,
     safety: SafetyFilter,
+    details: dict[str, km.PointDetail],
     settings: EngineSettings,
 ) -> Prescription:
     leading = diff.leading
@@ -135,15 +160,33 @@ def _prescribe(
         pattern.bleeding_technique if pattern else False,
         settings,
     )
-    candidates = candidate_points(kb, findings, intake.pain.leg_side, leading)
-    points = apply_safety(
-        kb,
-        candidates,
-        safety,
-        moxibustion=technique.moxibustion,
-        bleeding=technique.bleeding_techniques,
+    candidates = candidate_points(
+        kb, findings, intake.pain.leg_side, leading, tuple(intake.pain.regions)
     )
-    return Prescription(points.points, points.excluded, technique, list(safety.precautions))
+
+    def filtered() -> PointSet:
+        return apply_safety(
+            kb,
+            candidates,
+            safety,
+            moxibustion=technique.moxibustion,
+            bleeding=technique.bleeding_techniques,
+            method=technique.method,
+            details=details,
+        )
+
+    # Precautions that follow the point: the rules whose when_points picks a point that is
+    # really prescribed (after exclusions and the point limit). They only cap and warn, so
+    # the second pass keeps the same points.
+    add_point_rules(kb, safety, findings, [p.code for p in filtered().points], details)
+    points = filtered()
+    technique = replace(
+        technique,
+        moxibustion=any(p.moxibustion for p in points.points),
+        bleeding_techniques=any(p.bleeding for p in points.points),
+    )
+    precautions = [p for p in safety.precautions if p.applies_to(technique.method)]
+    return Prescription(points.points, points.excluded, technique, precautions)
 
 
 def plan_json(plan: Plan) -> dict[str, Any]:

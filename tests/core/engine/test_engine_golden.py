@@ -121,7 +121,7 @@ def check_leading_pattern(plan: Plan, want: str | None) -> None:
     if want is not None and plan["prescription"] is not None:
         pattern_points = [p for p in _rx(plan)["points"] if f"pattern.{want}" in p["rules"]]
         excluded = {e["code"] for e in _rx(plan)["excluded_points"]}
-        assert pattern_points or set(KB.patterns[want].points) <= excluded, (
+        assert pattern_points or {p.code for p in KB.patterns[want].points} <= excluded, (
             "the leading pattern contributed no point and none was excluded"
         )
 
@@ -188,6 +188,19 @@ def check_max_depth_by_caution(plan: Plan, want: dict[str, Any]) -> None:
     assert not deep, f"deeper than {limit} cun with a {sorted(kinds)} caution: {deep}"
 
 
+def check_no_moxibustion_in_zones(plan: Plan, want: list[str]) -> None:
+    warmed = [p["code"] for p in _rx(plan)["points"] if p["moxibustion"]]
+    wrong = [c for c in warmed if _zones(c) & set(want)]
+    assert not wrong, f"moxibustion on points in {sorted(want)}: {wrong}"
+
+
+def check_handout_opens_with(plan: Plan, want: str) -> None:
+    from acuplan.core.planning.handout import patient_handout
+
+    opening = patient_handout(KB, plan).split("\n\n")[1]
+    assert want in opening, opening
+
+
 def check_precautions_present(plan: Plan, want: list[str]) -> None:
     got = {p["code"] for p in _rx(plan)["precautions"]}
     assert set(want) <= got, f"precautions missing: {set(want) - got}"
@@ -245,8 +258,10 @@ def check_score(instrument: str) -> Check:
             assert score["total"] == pytest.approx(want["total"], abs=0.005)
         if "band" in want:
             assert score["band"] == want["band"]
-        if "psychosocial" in want:
-            assert score["detail"]["psychosocial"] == want["psychosocial"]
+        # The contract puts STarT Back's psychosocial subscale and risk at the top level.
+        for key in ("psychosocial", "risk"):
+            if key in want:
+                assert score[key] == want[key], f"{instrument}.{key}"
 
     return check
 
@@ -262,6 +277,7 @@ TOP: dict[str, Check] = {
     "codes_absent": check_codes_absent,
     "medications_recognised": check_medications_recognised,
     "leading_pattern": check_leading_pattern,
+    "handout_opens_with": check_handout_opens_with,
 }
 PRESCRIPTION: dict[str, Check] = {
     "points_required": check_points_required,
@@ -271,6 +287,7 @@ PRESCRIPTION: dict[str, Check] = {
     "max_points": check_max_points,
     "max_depth_by_zone": check_max_depth_by_zone,
     "max_depth_by_caution": check_max_depth_by_caution,
+    "no_moxibustion_in_zones": check_no_moxibustion_in_zones,
     "precautions_present": check_precautions_present,
     "method": check_method,
     "moxibustion": check_moxibustion,

@@ -22,6 +22,7 @@ from acuplan.core.intake import parse_intake, vocabulary
 from acuplan.core.knowledge import default_knowledge
 from acuplan.core.knowledge import models as km
 from acuplan.core.plan import assess_and_plan, plan_json
+from acuplan.core.planning.handout import patient_handout
 
 KB = default_knowledge()
 AS_OF = date(2026, 11, 21)
@@ -95,15 +96,18 @@ def pains(draw: st.DrawFn, *, red_flags: bool = True) -> dict[str, Any]:
     more = [r for r in draw(words(m.Region)) if r not in {"lower_back", "upper_back"}]
     leg_side = draw(maybe(m.LegSide))
     leg_neuro = draw(words(m.LegNeuro))
+    leg_pain = draw(maybe(m.LegPain))
     if not red_flags and leg_side == "both":
+        # Nerve symptoms or below-knee pain in both legs are cauda equina flags.
         leg_neuro = []
+        leg_pain = None if leg_pain == "below_knee" else leg_pain
     return _drop_none(
         {
             "regions": draw(st.sampled_from(BACKS)) + more,
             "duration_weeks": draw(WEEKS),
             "onset": draw(maybe(m.Onset)),
             "intensity_nrs": draw(st.sampled_from((None, *range(11)))),
-            "leg_pain": draw(maybe(m.LegPain)),
+            "leg_pain": leg_pain,
             "leg_side": leg_side,
             "leg_path": draw(maybe(m.LegPath)),
             "leg_neuro": leg_neuro,
@@ -196,7 +200,7 @@ def intakes(
     phobia = draw(optional(st.booleans())) if needle_phobia is None else needle_phobia
     if phobia is not None:
         medical["needle_phobia"] = phobia
-    return {
+    intake = {
         "schema_version": "1",
         "jurisdiction": draw(st.sampled_from(vocabulary(m.Jurisdiction))),
         "patient": draw(patients(pregnant=pregnant)),
@@ -207,6 +211,22 @@ def intakes(
         "preferences": draw(preferences()),
         "questionnaires": draw(questionnaires()),
     }
+    return intake if red_flags else _without_derived_flags(intake)
+
+
+STEROIDS = ("prednisolone",)
+
+
+def _without_derived_flags(intake: dict[str, Any]) -> dict[str, Any]:
+    """No red flag raised from the other fields either: an adult (a child under 16 is always
+    referred), and no injury or sudden onset where a fracture would be suspected (over 65, or
+    on a corticosteroid)."""
+    patient, pain = intake["patient"], intake["pain"]
+    patient["age_years"] = max(16, patient["age_years"])
+    steroid = any(s in drug for drug in intake["medical"]["medications"] for s in STEROIDS)
+    if pain.get("onset") in {"injury", "sudden"} and (steroid or patient["age_years"] > 65):
+        pain["onset"] = "gradual"
+    return intake
 
 
 def plan_of(intake: dict[str, Any]) -> Plan:
@@ -316,8 +336,13 @@ def test_it_never_needles_deeper_than_the_textbook(intake: dict[str, Any]) -> No
     plan = plan_of(intake)
     if plan["prescription"] is None:
         return
+    acupressure = plan["prescription"]["technique"]["method"] == "acupressure"
     for point in plan["prescription"]["points"]:
-        assert 0 < point["depth_max_cun"] <= _detail(point["code"]).depth_max_cun
+        if acupressure:  # nothing is inserted: no depth at all
+            assert point["depth_max_cun"] is None
+            assert point["angle"] is None
+        else:
+            assert 0 < point["depth_max_cun"] <= _detail(point["code"]).depth_max_cun
 
 
 @PROPERTY
@@ -357,8 +382,64 @@ def test_it_outputs_plain_json(intake: dict[str, Any]) -> None:
 def test_it_never_prescribes_a_point_forbidden_in_pregnancy(intake: dict[str, Any]) -> None:
     rx = _rx(plan_of(intake))
     for point in rx["points"]:
-        assert not _detail(point["code"]).pregnancy_contraindicated, point["code"]
-        assert point["pregnancy_contraindicated"] is False
+        # Tender and paraspinal points take the zones of the painful region: the plan's own
+        # flag is the one that counts for them.
+        fixed = _detail(point["code"]).site == "fixed"
+        assert not (fixed and _detail(point["code"]).pregnancy_contraindicated), point["code"]
+        assert point["pregnancy_contraindicated"] is False, point["code"]
+
+
+LUMBOSACRAL_OR_ABDOMINAL = {"lumbar", "renal", "sacral", "lower_abdomen", "upper_abdomen"}
+
+
+@PROPERTY
+@given(intakes(red_flags=False, pregnant=True))
+def test_it_never_warms_the_lower_back_or_abdomen_in_pregnancy(intake: dict[str, Any]) -> None:
+    rx = _rx(plan_of(intake))
+    for point in rx["points"]:
+        if point["moxibustion"]:
+            zones = set(_detail(point["code"]).zones)
+            assert not zones & LUMBOSACRAL_OR_ABDOMINAL, point["code"]
+
+
+@PROPERTY
+@given(intakes(), st.integers(0, 15))
+def test_it_never_plans_treatment_for_a_child_under_16(intake: dict[str, Any], age: int) -> None:
+    intake["patient"] = {"age_years": age, "sex": intake["patient"]["sex"]}
+    plan = plan_of(intake)
+    assert plan["prescription"] is None
+    assert plan["course"] is None
+    assert plan["triage"]["decision"] in BLOCKING
+
+
+@PROPERTY
+@given(intakes())
+def test_it_never_says_soon_when_the_urgency_is_higher(intake: dict[str, Any]) -> None:
+    plan = plan_of(intake)
+    urgency = plan["triage"]["urgency"]
+    if urgency not in {"emergency", "urgent"}:
+        return
+    opening = patient_handout(KB, plan).split("\n\n")[1].lower()
+    assert "soon" not in opening
+    assert ("emergency department now" if urgency == "emergency" else "today") in opening
+
+
+@PROPERTY
+@given(intakes(red_flags=False))
+def test_it_adds_pattern_points_only_where_they_belong(intake: dict[str, Any]) -> None:
+    """Every point of a pattern is prescribed for a painful region it is local to, or in a
+    distal role."""
+    plan = plan_of(intake)
+    if plan["prescription"] is None or not plan["pattern_judgement"]["sufficient"]:
+        return
+    pattern = KB.patterns[plan["patterns"][0]["id"]]
+    roles = {pp.code: pp for pp in pattern.points}
+    regions = set(intake["pain"]["regions"])
+    for point in plan["prescription"]["points"]:
+        if f"pattern.{pattern.id}" not in point["rules"] or point["role"] != "pattern":
+            continue
+        pp = roles[point["code"]]
+        assert pp.role == "distal" or pp.region in regions, point["code"]
 
 
 @PROPERTY
@@ -373,7 +454,7 @@ def test_it_never_bleeds_an_anticoagulated_patient(intake: dict[str, Any]) -> No
     assert not [p["code"] for p in rx["points"] if p["bleeding"]]
     assert 0 < len(rx["points"]) <= 8
     vessel = [p for p in rx["points"] if "vessel" in {c["kind"] for c in p["cautions"]}]
-    assert all(p["depth_max_cun"] <= 0.5 for p in vessel)
+    assert all(p["depth_max_cun"] is None or p["depth_max_cun"] <= 0.5 for p in vessel)
 
 
 @PROPERTY

@@ -62,8 +62,26 @@ def test_it_scores_odi_at_both_ends_of_the_scale() -> None:
     assert scores(odi=[5] * 10)["odi"]["band"] != scores(odi=[0] * 10)["odi"]["band"]
 
 
-def test_it_gives_no_odi_score_when_no_section_is_answered() -> None:
-    assert "odi" not in scores(odi=[None] * 10)
+def test_it_marks_an_odi_with_no_section_answered_not_scorable() -> None:
+    odi = scores(odi=[None] * 10)["odi"]
+    assert odi["scorable"] is False
+    assert odi["total"] is None
+    assert "10 of 10 sections unanswered" in odi["reason"]
+
+
+def test_it_marks_an_odi_with_more_than_two_sections_missing_not_scorable() -> None:
+    # Three sections unanswered: never a number, above all never 100% ("bed-bound").
+    odi = scores(odi=[5, 5, 5, 5, 5, 5, 5, None, None, None])["odi"]
+    assert odi["scorable"] is False
+    assert odi["total"] is None
+    assert odi["band"] is None
+    assert "3 of 10" in odi["reason"]
+
+
+def test_it_still_scores_an_odi_with_two_sections_missing() -> None:
+    odi = scores(odi=[2, 2, 2, 2, 2, 2, 2, 2, None, None])["odi"]
+    assert odi["scorable"] is True
+    assert odi["total"] == pytest.approx(40.0)
 
 
 @pytest.mark.parametrize(
@@ -71,6 +89,7 @@ def test_it_gives_no_odi_score_when_no_section_is_answered() -> None:
     [
         pytest.param([2] * 5 + [0] * 5, 20.0, "minimal disability", id="20%-minimal"),
         pytest.param([1] * 9 + [None], 20.0, "minimal disability", id="20%-of-9-minimal"),
+        pytest.param([1] * 8 + [None] * 2, 20.0, "minimal disability", id="20%-of-8-minimal"),
         pytest.param([2] * 5 + [1] + [0] * 4, 22.0, "moderate disability", id="22%-moderate"),
         pytest.param([1] * 8 + [2] + [None], 22.2, "moderate disability", id="22.2%-moderate"),
         pytest.param([4] * 5 + [0] * 5, 40.0, "moderate disability", id="40%-moderate"),
@@ -86,8 +105,9 @@ def test_it_bands_odi_at_the_boundaries(
 
 
 def _odi_responses() -> list[tuple[int, int]]:
-    """Every reachable (sections answered, raw sum) pair."""
-    return [(n, total) for n in range(1, 11) for total in range(5 * n + 1)]
+    """Every reachable, scorable (sections answered, raw sum) pair: at most two sections
+    missing."""
+    return [(n, total) for n in range(8, 11) for total in range(5 * n + 1)]
 
 
 def test_it_bands_every_possible_odi_response_on_its_whole_percent() -> None:
@@ -113,7 +133,7 @@ def test_it_takes_the_psychosocial_subscale_from_items_5_to_9() -> None:
     # The wrong mirror (items 1, 4, 7, 8, 9) would give 5 and call the patient high risk.
     score = start_back({1, 4, 7, 8}, "extremely")
     assert score["total"] == 5
-    assert score["detail"]["psychosocial"] == 3
+    assert score["psychosocial"] == 3
     assert score["band"] == "medium"
 
 
@@ -132,12 +152,9 @@ def test_it_groups_start_back_risk(
     agreed: set[int], bother: str, total: int, psychosocial: int, risk: str
 ) -> None:
     score = start_back(agreed, bother)
-    assert (score["total"], score["detail"]["psychosocial"], score["band"]) == (
-        total,
-        psychosocial,
-        risk,
-    )
-    assert score["detail"]["risk"] == risk
+    # The contract puts total, psychosocial and risk at the top level of the entry.
+    assert (score["total"], score["psychosocial"], score["risk"]) == (total, psychosocial, risk)
+    assert score["band"] == risk
 
 
 @pytest.mark.parametrize(
@@ -148,7 +165,7 @@ def test_it_scores_item_9_only_for_very_much_or_extremely(bother: str, points: i
     # With items 5, 6, 7 agreed the subscale sits at 3: item 9 alone decides low or high.
     score = start_back({5, 6, 7}, bother)
     assert score["total"] == 3 + points
-    assert score["detail"]["psychosocial"] == 3 + points
+    assert score["psychosocial"] == 3 + points
     assert score["band"] == ("high" if points else "low")
 
 

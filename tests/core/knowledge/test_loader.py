@@ -41,7 +41,7 @@ def test_it_loads_the_packaged_knowledge_base_with_a_content_version(data: Path)
 
 def test_it_changes_the_version_when_any_fact_changes(data: Path) -> None:
     before = load_knowledge(data).version
-    _edit(data / "points.toml", "depth_max_cun = 1.2", "depth_max_cun = 1.1")
+    _edit(data / "points" / "BL.toml", "depth_max_cun = 1.2", "depth_max_cun = 1.1")
     assert load_knowledge(data).version != before
 
 
@@ -56,8 +56,8 @@ def test_it_rejects_invalid_toml_naming_the_file(data: Path) -> None:
 
 
 def test_it_rejects_an_unknown_key_naming_file_and_entry(data: Path) -> None:
-    _edit(data / "points.toml", 'code = "BL23"', 'code = "BL23"\ncolour = "red"')
-    assert "points.toml: point 'BL23': colour: unknown key" in _problems(data)
+    _edit(data / "points" / "BL.toml", 'code = "BL23"', 'code = "BL23"\ncolour = "red"')
+    assert "points/BL.toml: point 'BL23': colour: unknown key" in _problems(data)
 
 
 def test_it_rejects_an_unknown_table(data: Path) -> None:
@@ -67,17 +67,25 @@ def test_it_rejects_an_unknown_table(data: Path) -> None:
 
 
 def test_it_rejects_a_point_code_outside_who_2008(data: Path) -> None:
-    _edit(data / "points.toml", 'code = "BL23"', 'code = "BL99"')
-    assert "points.toml: point 'BL99': not a WHO 2008 point code" in _problems(data)
+    _edit(data / "points" / "BL.toml", 'code = "BL23"', 'code = "BL99"')
+    assert "points: point 'BL99': not a WHO 2008 point code" in _problems(data)
 
 
 def test_it_rejects_a_pattern_naming_an_unknown_point(data: Path) -> None:
-    _edit(data / "patterns.toml", 'points = ["GV3", "GV4", "SP9"]', 'points = ["GV3", "GV44"]')
+    _edit(
+        data / "patterns.toml",
+        '{ code = "SP9", role = "distal" }',
+        '{ code = "GV44", role = "distal" }',
+    )
     assert "patterns.toml: pattern 'cold_damp': unknown point 'GV44'" in _problems(data)
 
 
 def test_it_rejects_an_unknown_source_id(data: Path) -> None:
-    _edit(data / "rules" / "red_flags.toml", 'sources = ["cks_ces"]', 'sources = ["nobody"]')
+    _edit(
+        data / "rules" / "red_flags.toml",
+        'sources = ["finucane2020", "cks_ces"]',
+        'sources = ["nobody"]',
+    )
     assert "rules/red_flags.toml: rule 'rf.cauda_equina': unknown source 'nobody'" in _problems(
         data
     )
@@ -161,11 +169,50 @@ def test_it_rejects_a_meridian_count_that_differs_from_the_registry(data: Path) 
 
 
 def test_it_reports_every_problem_at_once(data: Path) -> None:
-    _edit(data / "points.toml", 'code = "BL23"', 'code = "BL23"\ncolour = "red"')
-    _edit(data / "rules" / "red_flags.toml", 'sources = ["cks_ces"]', 'sources = ["nobody"]')
+    _edit(data / "points" / "BL.toml", 'code = "BL23"', 'code = "BL23"\ncolour = "red"')
+    _edit(
+        data / "rules" / "red_flags.toml",
+        'sources = ["finucane2020", "cks_ces"]',
+        'sources = ["nobody"]',
+    )
     assert len(_problems(data)) >= 2
 
 
 def test_it_knows_every_data_file_it_loads() -> None:
     on_disk = {str(p.relative_to(DATA)) for p in DATA.rglob("*.toml")}
     assert on_disk == set(LAYOUT)
+
+
+def test_it_refuses_a_point_deeper_than_its_zone_allows(data: Path) -> None:
+    text = (data / "points" / "BL.toml").read_text(encoding="utf-8")
+    start = text.index('code = "BL13"')
+    end = text.index("depth_max_cun = 0.7", start)
+    text = text[:end] + "depth_max_cun = 1.0" + text[end + 19 :]
+    (data / "points" / "BL.toml").write_text(text, encoding="utf-8")
+    assert (
+        "points: point 'BL13': depth_max_cun 1 is deeper than the cap of zone "
+        "'thorax_posterior' (0.8 cun)"
+    ) in _problems(data)
+
+
+def test_it_refuses_a_lumbosacral_point_not_blocked_in_pregnancy(data: Path) -> None:
+    text = (data / "points" / "BL.toml").read_text(encoding="utf-8")
+    start = text.index('code = "BL25"')
+    end = text.index("pregnancy_contraindicated = true", start)
+    text = text[:end] + "pregnancy_contraindicated = false" + text[end + 32 :]
+    (data / "points" / "BL.toml").write_text(text, encoding="utf-8")
+    assert (
+        "points: point 'BL25': zone 'lumbar' blocks needling in pregnancy; "
+        "set pregnancy_contraindicated = true"
+    ) in _problems(data)
+
+
+def test_it_refuses_a_pattern_local_point_that_is_not_local_to_its_region(data: Path) -> None:
+    _edit(
+        data / "patterns.toml",
+        '{ code = "GV3", role = "local", region = "lower_back" }',
+        '{ code = "GV3", role = "local", region = "upper_back" }',
+    )
+    assert any(
+        "pattern 'cold_damp': point GV3 is not local to upper_back" in p for p in _problems(data)
+    )

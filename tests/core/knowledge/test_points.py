@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from acuplan.core.knowledge import Knowledge
+from acuplan.core.knowledge import models as km
 
 WHO_2008_COUNTS = {
     "LU": 11,
@@ -22,63 +23,29 @@ WHO_2008_COUNTS = {
     "GV": 28,
     "CV": 24,
 }
-PREGNANCY_BLOCK = {
-    "LI4",
-    "SP6",
-    "BL60",
-    "BL67",
-    "GB21",
-    "CV4",
-    "CV6",
-    "BL31",
-    "BL32",
-    "BL33",
-    "BL34",
+#: The conventional block list (points avoided throughout pregnancy).
+CONVENTIONAL_PREGNANCY_BLOCK = {"LI4", "SP6", "BL60", "BL67", "GB21"}
+#: Zones whose points carry a caution of this kind, and a cap of at most this depth (cun).
+ZONE_SAFETY = {
+    "thorax_anterior": ("pneumothorax", 1.0),
+    "thorax_posterior": ("pneumothorax", 1.0),
+    "supraclavicular": ("pneumothorax", 1.0),
+    "renal": ("kidney", 1.2),
+    "neck_posterior": ("spinal_canal", 1.0),
+    "midline_spine": ("spinal_canal", 1.2),
+    "orbit": ("orbit", 0.7),
+    "neck_anterior": ("vessel", 1.0),
 }
-FACTS_SECTION_1 = {
-    "BL23",
-    "BL25",
-    "BL26",
-    "BL24",
-    "BL22",
-    "BL52",
-    "BL54",
-    "GV3",
-    "GV4",
-    "GB30",
-    "BL36",
-    "BL37",
-    "ASHI",
-    "EX-B2",
-    "BL40",
-    "BL57",
-    "BL60",
-    "BL62",
-    "KI3",
-    "GB34",
-    "GB31",
-    "SP6",
-    "SP9",
-    "ST36",
-    "LR3",
-    "SI3",
-    "EX-UE7",
-    "GV26",
-    "LI4",
-    "GB20",
-    "GB21",
-    "SI11",
-    "BL11",
-    "BL12",
-    "BL13",
-    "BL14",
-    "BL15",
-    "BL16",
-    "BL17",
-    "BL18",
-    "BL20",
-    "CV4",
-}
+
+
+def _fixed(kb: Knowledge) -> dict[str, km.PointDetail]:
+    """Every point with a fixed site (tender and paraspinal points follow the painful
+    region, and take their zones' safety at plan time)."""
+    return {
+        c: p.detail
+        for c, p in kb.points.items()
+        if p.detail is not None and p.detail.site == "fixed"
+    }
 
 
 @pytest.mark.parametrize(("meridian", "count"), sorted(WHO_2008_COUNTS.items()))
@@ -98,47 +65,135 @@ def test_it_uses_who_codes_for_triple_energizer_and_liver(kb: Knowledge) -> None
     assert not any(c.startswith(("SJ", "TH", "LV", "LIV")) for c in kb.points)
 
 
+def test_it_details_every_point_of_the_atlas(kb: Knowledge) -> None:
+    # All 361 WHO points and every extra point used: a location, a depth range and cap, an
+    # angle and zones (issue: "registry point: no clinical detail" must never be shown).
+    missing = [c for c, p in kb.points.items() if p.detail is None]
+    assert missing == []
+    for code, p in kb.points.items():
+        d = p.detail
+        assert d is not None, code
+        assert d.location, code
+        assert d.needling, code
+        assert d.zones, code
+        assert 0 <= d.depth_min_cun <= d.depth_max_cun, code
+        if p.meridian != "EX":
+            assert d.who_page is not None, f"{code}: WHO 2008 page missing"
+
+
 def test_it_details_every_point_the_planner_may_prescribe(kb: Knowledge) -> None:
-    missing = {c for c in FACTS_SECTION_1 if kb.points[c].detail is None}
-    assert missing == set()
     prescribed = {c for s in kb.selections for c in s.points}
-    prescribed |= {c for p in kb.patterns.values() for c in p.points}
-    assert all(kb.points[c].detail is not None for c in prescribed)
+    prescribed |= {pp.code for p in kb.patterns.values() for pp in p.points}
+    for code in prescribed:
+        d = kb.prescribable(code)
+        assert d.indications, f"{code}: a prescribed point needs its indications"
+        assert not d.needling_forbidden, code
 
 
-def test_it_blocks_the_conventional_pregnancy_points(kb: Knowledge) -> None:
-    flagged = {c for c, p in kb.points.items() if p.detail and p.detail.pregnancy_contraindicated}
-    assert flagged == PREGNANCY_BLOCK
+@pytest.mark.parametrize(("zone", "rule"), sorted(ZONE_SAFETY.items()))
+def test_it_gives_every_point_of_a_zone_that_zones_safety(
+    kb: Knowledge, zone: str, rule: tuple[str, float]
+) -> None:
+    kind, cap = rule
+    members = {c: d for c, d in _fixed(kb).items() if zone in d.zones}
+    assert members, f"no point in zone {zone}"
+    for code, d in members.items():
+        assert kind in {c.kind for c in d.cautions}, f"{code} in {zone}: no {kind} caution"
+        assert d.depth_max_cun <= cap, f"{code} in {zone}: cap {d.depth_max_cun} > {cap}"
 
 
-def test_it_keeps_st36_unblocked_in_pregnancy_but_notes_the_conflict(kb: Knowledge) -> None:
-    st36 = kb.prescribable("ST36")
-    assert not st36.pregnancy_contraindicated
-    assert any("pregnan" in c.text.lower() for c in st36.cautions)
+def test_it_blocks_the_conventional_and_the_lumbosacral_points_in_pregnancy(
+    kb: Knowledge,
+) -> None:
+    flagged = {c for c, d in _fixed(kb).items() if d.pregnancy_contraindicated}
+    assert flagged >= CONVENTIONAL_PREGNANCY_BLOCK
+    blocked_zones = {z.id for z in kb.zones.values() if z.pregnancy == "contraindicated"}
+    assert {"lumbar", "sacral", "lower_abdomen", "perineum"} <= blocked_zones
+    in_blocked = {c for c, d in _fixed(kb).items() if set(d.zones) & blocked_zones}
+    assert in_blocked <= flagged
+    assert {"BL23", "BL25", "BL31", "CV4", "CV6", "GV3", "GV4"} <= flagged
 
 
-def test_it_caps_depth_and_angles_needles_over_the_thorax(kb: Knowledge) -> None:
-    thorax = {
-        c: p.detail for c, p in kb.points.items() if p.detail and "thorax_back" in p.detail.zones
-    }
-    assert {"BL11", "BL13", "BL17", "GB21", "EX-B2"} <= set(thorax)
-    for code, d in thorax.items():
-        assert d.depth_max_cun <= 1.0, code
+def test_it_keeps_st36_unblocked_in_pregnancy(kb: Knowledge) -> None:
+    assert not kb.prescribable("ST36").pregnancy_contraindicated
+
+
+def test_it_angles_needles_over_the_thorax_and_caps_them(kb: Knowledge) -> None:
+    thorax = {c: d for c, d in _fixed(kb).items() if "thorax_posterior" in d.zones}
+    assert {"BL11", "BL13", "BL17", "SI11"} <= set(thorax)
+    for code in ("BL11", "BL12", "BL13", "BL14", "BL15", "BL16"):
+        d = thorax[code]
+        assert d.depth_max_cun <= 0.7, code  # CAM: obliquely 0.5-0.7 cun
         assert d.angle != "perpendicular", code
     assert kb.prescribable("GB21").depth_max_cun <= 0.5
 
 
-def test_it_warns_of_pneumothorax_at_thoracic_bladder_points(kb: Knowledge) -> None:
-    for code in ("BL11", "BL12", "BL13", "BL14", "BL15", "BL16", "BL17", "BL18", "BL20", "GB21"):
-        assert "pneumothorax" in {c.kind for c in kb.prescribable(code).cautions}, code
+@pytest.mark.parametrize(
+    ("code", "cap"),
+    [
+        ("GB20", 0.8),
+        ("GB30", 2.5),
+        ("BL36", 1.5),
+        ("BL40", 1.0),
+        ("SP6", 1.0),
+        ("ST36", 1.2),
+        ("GB34", 1.2),
+        ("SI3", 0.7),
+    ],
+)
+def test_it_takes_the_conservative_textbook_cap(kb: Knowledge, code: str, cap: float) -> None:
+    assert kb.prescribable(code).depth_max_cun <= cap
+
+
+@pytest.mark.parametrize("code", ["GV15", "GV16"])
+def test_it_guards_the_medulla(kb: Knowledge, code: str) -> None:
+    d = kb.prescribable(code)
+    assert "spinal_canal" in {c.kind for c in d.cautions}
+    assert d.depth_max_cun <= 1.0
+    assert d.angle == "perpendicular" or d.angle.startswith("oblique_inferior")
+
+
+@pytest.mark.parametrize(
+    ("code", "kind"),
+    [
+        ("ST9", "vessel"),
+        ("LU9", "vessel"),
+        ("HT1", "vessel"),
+        ("SP11", "vessel"),
+        ("ST42", "vessel"),
+        ("BL40", "vessel"),
+        ("BL1", "orbit"),
+        ("ST1", "orbit"),
+        ("CV22", "trachea"),
+        ("LU1", "pneumothorax"),
+        ("GB21", "pneumothorax"),
+    ],
+)
+def test_it_warns_of_the_anatomy_under_the_point(kb: Knowledge, code: str, kind: str) -> None:
+    assert kind in {c.kind for c in kb.prescribable(code).cautions}
+
+
+def test_it_uses_the_who_2008_sites_for_gb31_and_gv26(kb: Knowledge) -> None:
+    gb31, gv26 = kb.prescribable("GB31"), kb.prescribable("GV26")
+    assert "iliotibial" in gb31.location
+    assert gb31.location_note
+    assert "halfway down the philtrum" in gv26.location.lower()
+    assert gv26.location_note
+
+
+def test_it_never_needles_the_navel(kb: Knowledge) -> None:
+    cv8 = kb.prescribable("CV8")
+    assert cv8.needling_forbidden
+    assert cv8.depth_max_cun == 0
 
 
 @pytest.mark.parametrize("code", ["BL22", "BL23", "BL52"])
 def test_it_marks_the_kidney_zone(kb: Knowledge, code: str) -> None:
     d = kb.prescribable(code)
+    assert "renal" in d.zones
     assert "kidney" in {c.kind for c in d.cautions}
     assert d.angle in {"oblique", "oblique_medial"}
-    assert d.depth_max_cun <= 1.5
+    assert d.depth_max_cun <= 1.2
 
 
 @pytest.mark.parametrize("code", ["GV3", "GV4"])

@@ -59,6 +59,29 @@ class Group:
     subgroups: tuple[Group, ...] = ()
 
 
+CLEARANCE_ROWS = 3
+CLEARANCE_PREFIX = "medical__cleared_red_flags__"
+
+
+def _clearance_fields() -> dict[str, forms.Field]:
+    """Red flags a physician has ruled out: flag, who, when, note (one row a flag)."""
+    fields: dict[str, forms.Field] = {}
+    flags = [("", "(none)"), *[(f, RED_FLAG_LABELS.get(f, f)) for f in vocabulary(RedFlag)]]
+    for i in range(CLEARANCE_ROWS):
+        row = f"{CLEARANCE_PREFIX}{i}__"
+        fields[f"{row}flag"] = forms.ChoiceField(
+            label=f"Cleared red flag {i + 1}", choices=flags, required=False
+        )
+        fields[f"{row}cleared_by"] = forms.CharField(
+            label="Ruled out by (name and role)", max_length=200, required=False
+        )
+        fields[f"{row}cleared_on"] = forms.DateField(
+            label="On (date)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        )
+        fields[f"{row}note"] = forms.CharField(label="Note", max_length=1000, required=False)
+    return fields
+
+
 def _start_back_fields() -> dict[str, forms.Field]:
     items = default_knowledge().instruments["start_back"].items
     agree = [("agree", "Agree"), ("disagree", "Disagree")]
@@ -180,7 +203,13 @@ class IntakeForm(ClinicForm):
     def __init__(self, *args: Any, patient: Patient, today: dt.date, **kwargs: Any) -> None:
         kwargs.setdefault("initial", self.initial_for(patient, today))
         super().__init__(*args, **kwargs)
-        for extra in (_start_back_fields(), _rmdq_fields(), _odi_fields(), _peg_fields()):
+        for extra in (
+            _clearance_fields(),
+            _start_back_fields(),
+            _rmdq_fields(),
+            _odi_fields(),
+            _peg_fields(),
+        ):
             self.fields.update(extra)
 
     @staticmethod
@@ -249,6 +278,18 @@ class IntakeForm(ClinicForm):
             title = instruments[instrument].name
             subgroups.append(Group(instrument.replace("_", "-"), title, bound, intro))
         out.append(Group("questionnaires", "Questionnaires", [], "", tuple(subgroups)))
+        clearances = [self[n] for n in self.fields if n.startswith(CLEARANCE_PREFIX)]
+        out.insert(
+            2,
+            Group(
+                "clearances",
+                "Red flags ruled out by a physician",
+                clearances,
+                "Only for a red flag that a physician has assessed and ruled out since it was "
+                "raised: the flag stays on the record, marked cleared, and no longer stops "
+                "treatment.",
+            ),
+        )
         return out
 
     # --- errors -------------------------------------------------------------------------
@@ -294,16 +335,33 @@ class IntakeForm(ClinicForm):
             data["jurisdiction"] = d["jurisdiction"]
         data["red_flags"] = list(d.get("red_flags") or [])
         data["medical"]["medications"] = lines(d.get("medical__medications") or "")
+        data["medical"]["cleared_red_flags"] = self._clearances()
         currency = data["preferences"].get("currency")
         if currency:
             data["preferences"]["currency"] = str(currency).strip().upper()
         data["questionnaires"] = self._questionnaires()
         return data
 
+    def _clearances(self) -> list[dict[str, Any]]:
+        d = self.cleaned_data
+        out = []
+        for i in range(CLEARANCE_ROWS):
+            row = f"{CLEARANCE_PREFIX}{i}__"
+            values = {k: d.get(f"{row}{k}") for k in ("flag", "cleared_by", "cleared_on", "note")}
+            if not any(values.values()):
+                continue
+            item = {k: v for k, v in values.items() if v not in (None, "")}
+            if isinstance(item.get("cleared_on"), dt.date):
+                item["cleared_on"] = item["cleared_on"].isoformat()
+            out.append(item)
+        return out
+
     def _section(self, section: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
         prefix = f"{section}__"
         for name, field in self.fields.items():
+            if name.startswith(CLEARANCE_PREFIX):
+                continue
             if not name.startswith(prefix) or name not in self.cleaned_data:
                 continue
             value = self.cleaned_data[name]

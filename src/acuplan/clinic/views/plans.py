@@ -19,7 +19,7 @@ from acuplan.clinic.views.base import (
 )
 from acuplan.core.errors import InvalidInput
 from acuplan.core.knowledge import default_knowledge
-from acuplan.core.planning.handout import DECISION_TEXT, patient_handout
+from acuplan.core.planning.handout import patient_handout
 
 BLOCKING = {"emergency", "refer_before_treatment"}
 
@@ -34,7 +34,7 @@ def _review(
         "patient": plan.patient,
         "data": plan.data,
         "evidence_ids": {e["id"] for e in plan.data.get("evidence", [])},
-        "decision_text": DECISION_TEXT[plan.triage_decision],
+        "decision_text": default_knowledge().term(f"decision.{plan.triage_decision}"),
         "blocking": plan.triage_decision in BLOCKING,
         "can_approve": plan.status == PlanStatus.DRAFT and plan.is_treatable,
         "can_override": plan.status != PlanStatus.SUPERSEDED and plan.is_treatable,

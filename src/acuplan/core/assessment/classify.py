@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from acuplan.core.assessment.rules import fires
+from acuplan.core.assessment.rules import fires, grow
 from acuplan.core.findings import duration_category
 from acuplan.core.intake import Intake
 from acuplan.core.knowledge import Knowledge
@@ -32,13 +32,12 @@ class Classification:
 
 def add_pain_types(kb: Knowledge, findings: frozenset[str]) -> tuple[frozenset[str], list[str]]:
     """Evaluate pain-type rules in order; returns the grown findings and the rule ids fired."""
-    grown = set(findings)
-    fired: list[str] = []
-    for rule in kb.pain_type_rules:
-        if fires(rule, grown):
-            grown.add(f"pain_type.{rule.pain_type}")
-            fired.append(rule.id)
-    return frozenset(grown), fired
+    return grow(kb.pain_type_rules, findings, lambda r: f"pain_type.{r.pain_type}")
+
+
+def add_derived(kb: Knowledge, findings: frozenset[str]) -> frozenset[str]:
+    """Add the composite findings of rules/derived.toml (in file order)."""
+    return grow(kb.derived_rules, findings, lambda r: r.finding)[0]
 
 
 def classify(

@@ -25,6 +25,8 @@ TCM_PREFIXES = (
     "worse_with.",
     "better_with.",
 )
+CONSTITUTIONAL = ("tongue_body.", "tongue_coat.", "tongue_feature.", "pulse.", "sign.")
+"""A pattern leads only when one of these (not pain descriptors alone) supports it."""
 SINGLE_VALUED = (
     "tongue_body.",
     "tongue_coat.",
@@ -180,6 +182,12 @@ def _judge(results: list[PatternResult], n_tcm: int, settings: EngineSettings) -
             f"{settings.pattern_min_score}. No pattern points are added."
         )
     top = results[0]
+    if not any(f.finding.startswith(CONSTITUTIONAL) for f in top.findings_for):
+        return False, (
+            f"Not enough to judge: {top.name} rests on pain descriptors alone; at least one "
+            "tongue, pulse or constitutional sign must support a pattern. No pattern points "
+            "or moxibustion are added."
+        )
     if top.review != "approved":
         return False, (
             f"The leading pattern ({top.id}) is marked needs_review in the knowledge base: "

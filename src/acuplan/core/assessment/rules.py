@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Protocol, TypeVar
 
 
@@ -38,3 +38,17 @@ def matched(rule: Condition, findings: frozenset[str] | set[str]) -> list[str]:
 
 def firing(rules: Iterable[R], findings: frozenset[str] | set[str]) -> list[R]:
     return [r for r in rules if fires(r, findings)]
+
+
+def grow(
+    rules: Iterable[R], findings: frozenset[str], token: Callable[[R], str]
+) -> tuple[frozenset[str], list[str]]:
+    """Evaluate finding-adding rules in order (a later rule may test an earlier one's token);
+    returns the grown findings and the ids of the rules that fired."""
+    grown = set(findings)
+    fired: list[str] = []
+    for rule in rules:
+        if fires(rule, grown):
+            grown.add(token(rule))
+            fired.append(getattr(rule, "id", ""))
+    return frozenset(grown), fired

@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-from acuplan.core.assessment.scores import (
-    InstrumentScore,
-    score_nrs,
-    score_odi,
-    score_peg,
-    score_rmdq,
-    score_start_back,
-)
+from typing import Any
+
+from acuplan.core.assessment.scores import InstrumentScore, StartBackScore, score
 from acuplan.core.intake import Intake
 from acuplan.core.knowledge import Knowledge
 
-Scores = dict[str, InstrumentScore]
+Scores = dict[str, StartBackScore | InstrumentScore]
+"""StarT Back first in the union, so that its own fields (psychosocial, risk) are dumped."""
 
 
 def score_questionnaires(kb: Knowledge, intake: Intake) -> Scores:
-    q, inst = intake.questionnaires, kb.instruments
-    out: Scores = {}
-    if intake.pain.intensity_nrs is not None:
-        out["nrs"] = score_nrs(inst["nrs"], intake.pain.intensity_nrs)
-    if q.start_back is not None:
-        out["start_back"] = score_start_back(inst["start_back"], q.start_back)
-    if q.rmdq is not None:
-        out["rmdq"] = score_rmdq(inst["rmdq"], q.rmdq)
-    if q.odi is not None and (odi := score_odi(inst["odi"], q.odi)) is not None:
-        out["odi"] = odi
-    if q.peg is not None:
-        out["peg"] = score_peg(inst["peg"], q.peg)
-    return out
+    q = intake.questionnaires
+    given: dict[str, Any] = {
+        "nrs": intake.pain.intensity_nrs,
+        "start_back": q.start_back,
+        "rmdq": q.rmdq,
+        "odi": q.odi,
+        "peg": q.peg,
+    }
+    return {
+        name: score(kb, name, answers) for name, answers in given.items() if answers is not None
+    }

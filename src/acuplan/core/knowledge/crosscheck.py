@@ -10,8 +10,10 @@ from acuplan.core.knowledge.knowledge import Knowledge
 
 
 def known_findings(kb: Knowledge) -> frozenset[str]:
-    """Every token a rule may name: intake findings plus one per pattern."""
-    return INTAKE_FINDINGS | {pattern_finding(p) for p in kb.patterns}
+    """Every token a rule may name: intake findings, one per pattern, and the composite
+    findings that rules/derived.toml adds."""
+    derived = {r.finding for r in kb.derived_rules}
+    return INTAKE_FINDINGS | {pattern_finding(p) for p in kb.patterns} | derived
 
 
 def cross_check(kb: Knowledge) -> list[str]:
@@ -23,7 +25,20 @@ def cross_check(kb: Knowledge) -> list[str]:
     for p in kb.patterns.values():
         where = f"patterns.toml: pattern {p.id!r}"
         out += _unknown(where, "finding", [*p.supports, *p.opposes], findings)
-        out += _unknown(where, "point", p.points, _prescribable(kb))
+        out += _unknown(where, "point", [x.code for x in p.points], _prescribable(kb))
+        out += [
+            f"{where}: point {x.code}: a local point needs a region, a distal one none"
+            for x in p.points
+            if (x.role == "local") != (x.region is not None)
+        ]
+        out += [
+            f"{where}: point {x.code} is not local to {x.region} (its zones: "
+            f"{', '.join(kb.points[x.code].detail.zones)})"  # type: ignore[union-attr]
+            for x in p.points
+            if x.region is not None
+            and x.code in _prescribable(kb)
+            and x.region not in _zone_regions(kb, x.code)
+        ]
         out += _unknown(where, "code", p.codes, kb.codes)
     for rule in kb.code_rules:
         where = f"codes.toml: rule {rule.id!r}"
@@ -36,6 +51,8 @@ def cross_check(kb: Knowledge) -> list[str]:
         ("rules/referrals.toml", kb.referral_rules),
         ("rules/safety.toml", kb.safety_rules),
         ("rules/pain_types.toml", kb.pain_type_rules),
+        ("rules/derived.toml", kb.derived_rules),
+        ("rules/course.toml", kb.course_rules),
         ("prescriptions.toml", kb.selections),
     ):
         seen: set[str] = set()
@@ -45,10 +62,18 @@ def cross_check(kb: Knowledge) -> list[str]:
                 out.append(f"{where}: duplicate rule id")
             seen.add(r.id)
             out += _unknown(where, "finding", _rule_tokens(r), findings)
-            if not (r.when_all or r.when_any):
-                out.append(f"{where}: a rule needs when_all or when_any")
+            if not (r.when_all or r.when_any or getattr(r, "when_points", None)):
+                out.append(f"{where}: a rule needs when_all, when_any or when_points")
             if r.min_any > max(1, len(r.when_any)):
                 out.append(f"{where}: min_any is larger than when_any")
+    out += _check_derived(kb)
+    flags = {f.removeprefix("red_flag.") for f in INTAKE_FINDINGS if f.startswith("red_flag.")}
+    for name, clearable in (
+        ("rules/red_flags.toml", kb.red_flag_rules),
+        ("rules/referrals.toml", kb.referral_rules),
+    ):
+        for cr in clearable:
+            out += _unknown(f"{name}: rule {cr.id!r}", "red flag", cr.clearable_by, flags)
     for sel in kb.selections:
         out += _unknown(
             f"prescriptions.toml: selection {sel.id!r}", "point", sel.points, _prescribable(kb)
@@ -57,6 +82,19 @@ def cross_check(kb: Knowledge) -> list[str]:
         for i, effect in enumerate(safety_rule.effects, start=1):
             where = f"rules/safety.toml: rule {safety_rule.id!r}: effect {i}"
             out += _check_effect(where, effect, kb)
+        if safety_rule.when_points is not None:
+            out += [
+                f"rules/safety.toml: rule {safety_rule.id!r}: a when_points rule may only cap "
+                f"depth or add a precaution, not {e.kind}"
+                for e in safety_rule.effects
+                if e.kind not in {"cap_depth", "precaution"}
+            ]
+            out += _unknown(
+                f"rules/safety.toml: rule {safety_rule.id!r}: when_points",
+                "point",
+                safety_rule.when_points.points,
+                _prescribable(kb),
+            )
     for payer in kb.payers.values():
         out += _unknown(
             f"guidelines.toml: payer {payer.id!r}", "finding", payer.excluded_when_any, findings
@@ -72,6 +110,21 @@ def cross_check(kb: Knowledge) -> list[str]:
             {**kb.sources, **kb.studies},
         )
     return out
+
+
+def _check_derived(kb: Knowledge) -> list[str]:
+    out: list[str] = []
+    for r in kb.derived_rules:
+        where = f"rules/derived.toml: rule {r.id!r}"
+        if r.finding in INTAKE_FINDINGS:
+            out.append(f"{where}: finding {r.finding!r} is already an intake finding")
+    return out
+
+
+def _zone_regions(kb: Knowledge, code: str) -> set[str]:
+    detail = kb.points[code].detail
+    zones = detail.zones if detail is not None else ()
+    return {r for z in zones if z in kb.zones for r in kb.zones[z].regions}
 
 
 def _prescribable(kb: Knowledge) -> set[str]:
@@ -91,10 +144,10 @@ _EFFECT_FIELDS: dict[str, set[str]] = {
     "exclude_points": {"points", "pregnancy_contraindicated", "zones", "caution_kinds"},
     "cap_depth": {"points", "zones", "caution_kinds", "depth_max_cun", "angle"},
     "forbid_technique": {"technique"},
-    "forbid_moxibustion": set(),
+    "forbid_moxibustion": {"points", "pregnancy_contraindicated", "zones", "caution_kinds"},
     "forbid_bleeding": set(),
     "limit_points": {"max_points"},
-    "precaution": {"code", "text"},
+    "precaution": {"code", "text", "methods"},
 }
 _REQUIRED: dict[str, set[str]] = {
     "cap_depth": {"depth_max_cun"},
@@ -125,7 +178,7 @@ def _check_sources(kb: Knowledge) -> list[str]:
     out: list[str] = []
     sourced: list[tuple[str, Iterable[str]]] = []
     sourced += [
-        (f"points.toml: point {c!r}", p.detail.sources) for c, p in kb.points.items() if p.detail
+        (f"points: point {c!r}", p.detail.sources) for c, p in kb.points.items() if p.detail
     ]
     sourced += [(f"patterns.toml: pattern {k!r}", v.sources) for k, v in kb.patterns.items()]
     sourced += [(f"codes.toml: code {k!r}", v.sources) for k, v in kb.codes.items()]
@@ -136,6 +189,8 @@ def _check_sources(kb: Knowledge) -> list[str]:
         ("rules/referrals.toml", kb.referral_rules),
         ("rules/safety.toml", kb.safety_rules),
         ("rules/pain_types.toml", kb.pain_type_rules),
+        ("rules/derived.toml", kb.derived_rules),
+        ("rules/course.toml", kb.course_rules),
         ("prescriptions.toml", kb.selections),
     ):
         sourced += [(f"{name}: rule {r.id!r}", r.sources) for r in rules]

@@ -7,6 +7,16 @@ from dataclasses import dataclass, field
 from acuplan.core.knowledge import models as km
 
 
+def split_ref(ref: str) -> tuple[str, str]:
+    """``"who2008@p. 26"`` -> ``("who2008", "p. 26")``; a bare id has no locator."""
+    source_id, _, at = ref.partition("@")
+    return source_id.strip(), at.strip()
+
+
+def source_id_of(ref: str) -> str:
+    return split_ref(ref)[0]
+
+
 @dataclass(frozen=True)
 class Knowledge:
     """Everything acuplan knows, with ``version`` a content hash of the data files."""
@@ -15,6 +25,7 @@ class Knowledge:
     sources: dict[str, km.Source]
     studies: dict[str, km.Study]
     meridians: dict[str, km.MeridianInfo]
+    zones: dict[str, km.ZoneInfo]
     points: dict[str, km.Point]
     patterns: dict[str, km.Pattern]
     codes: dict[str, km.Code]
@@ -24,6 +35,9 @@ class Knowledge:
     referral_rules: list[km.ReferralRule]
     safety_rules: list[km.SafetyRule]
     pain_type_rules: list[km.PainTypeRule]
+    derived_rules: list[km.DerivedRule]
+    course_rules: list[km.CourseRule]
+    terms: dict[str, km.Term]
     selections: list[km.Selection]
     drug_classes: dict[str, km.DrugClass]
     instruments: dict[str, km.Instrument]
@@ -32,14 +46,20 @@ class Knowledge:
     education: dict[str, km.EducationTopic]
     faq: list[km.FaqEntry] = field(default_factory=list)
 
-    def has_source(self, source_id: str) -> bool:
+    def has_source(self, ref: str) -> bool:
+        source_id = source_id_of(ref)
         return source_id in self.sources or source_id in self.studies
 
-    def citation(self, source_id: str) -> str:
-        """The citation text of a source or study id (KeyError if unknown)."""
-        if source_id in self.studies:
-            return self.studies[source_id].citation
-        return self.sources[source_id].citation
+    def citation(self, ref: str) -> str:
+        """The citation text of a source or study reference (``id`` or ``id@locator``, the
+        locator being the section or page read), KeyError if unknown."""
+        source_id, at = split_ref(ref)
+        text = (
+            self.studies[source_id].citation
+            if source_id in self.studies
+            else self.sources[source_id].citation
+        )
+        return f"{text}, {at}" if at else text
 
     def prescribable(self, code: str) -> km.PointDetail:
         """The clinical detail of a point the planner may prescribe (KeyError otherwise)."""
@@ -47,6 +67,12 @@ class Knowledge:
         if detail is None:
             raise KeyError(code)
         return detail
+
+    def term(self, term_id: str, *, patient: bool = False) -> str:
+        """The clinician's label (or the patient's words) for a vocabulary id; KeyError if
+        the vocabulary lacks it."""
+        t = self.terms[term_id]
+        return (t.patient or t.clinician) if patient else t.clinician
 
     def code(self, key: str) -> km.CodeRef:
         """A ``SYSTEM|CODE`` key as a code reference."""
@@ -60,12 +86,16 @@ class Knowledge:
             "extra points": sum(1 for p in self.points.values() if p.meridian == "EX"),
             "points with clinical detail": sum(1 for p in self.points.values() if p.detail),
             "meridians": len(self.meridians),
+            "zones": len(self.zones),
             "patterns": len(self.patterns),
             "codes": len(self.codes),
             "red-flag rules": len(self.red_flag_rules),
             "referral rules": len(self.referral_rules),
             "safety rules": len(self.safety_rules),
             "pain-type rules": len(self.pain_type_rules),
+            "derived-finding rules": len(self.derived_rules),
+            "course rules": len(self.course_rules),
+            "vocabulary terms": len(self.terms),
             "prescription selections": len(self.selections),
             "drug classes": len(self.drug_classes),
             "instruments": len(self.instruments),

@@ -27,18 +27,41 @@ from acuplan.core.knowledge.knowledge import Knowledge
 
 M = TypeVar("M", bound=BaseModel)
 
+#: One file of point detail per channel, plus the extra points (EX) acuplan uses.
+POINT_FILES = (
+    "LU",
+    "LI",
+    "ST",
+    "SP",
+    "HT",
+    "SI",
+    "BL",
+    "KI",
+    "PC",
+    "TE",
+    "GB",
+    "LR",
+    "GV",
+    "CV",
+    "EX",
+)
+
 #: file -> {table name -> model}; nothing else may appear in a file.
 LAYOUT: dict[str, dict[str, type[BaseModel]]] = {
     "sources.toml": {"source": km.Source},
     "evidence.toml": {"study": km.Study},
     "meridians.toml": {"meridian": km.MeridianInfo},
-    "points.toml": {"point": km.PointDetail},
+    "zones.toml": {"zone": km.ZoneInfo},
+    **{f"points/{ch}.toml": {"point": km.PointDetail} for ch in POINT_FILES},
     "patterns.toml": {"pattern": km.Pattern},
     "codes.toml": {"code": km.Code, "retired": km.RetiredCode, "rule": km.CodeRule},
     "rules/red_flags.toml": {"rule": km.RedFlagRule},
     "rules/referrals.toml": {"rule": km.ReferralRule},
     "rules/safety.toml": {"rule": km.SafetyRule},
     "rules/pain_types.toml": {"rule": km.PainTypeRule},
+    "rules/derived.toml": {"rule": km.DerivedRule},
+    "rules/course.toml": {"rule": km.CourseRule},
+    "vocabulary.toml": {"term": km.Term},
     "prescriptions.toml": {"selection": km.Selection},
     "rules/medications.toml": {"drug_class": km.DrugClass},
     "instruments.toml": {"instrument": km.Instrument},
@@ -192,6 +215,7 @@ def _build(
     def idx(name: str, table: str, key: str = "id") -> dict[str, Any]:
         return _index(_items(t, name, table), lambda x: str(getattr(x, key)), name, problems)
 
+    zones: dict[str, km.ZoneInfo] = idx("zones.toml", "zone")
     kb = Knowledge(
         version=version,
         sources=_index(
@@ -202,7 +226,18 @@ def _build(
         ),
         studies=idx("evidence.toml", "study"),
         meridians=idx("meridians.toml", "meridian", "code"),
-        points=_merge_points(registry, idx("points.toml", "point", "code"), problems),
+        zones=zones,
+        points=_merge_points(
+            registry,
+            _index(
+                [d for ch in POINT_FILES for d in _items(t, f"points/{ch}.toml", "point")],
+                lambda d: str(d.code),
+                "points",
+                problems,
+            ),
+            zones,
+            problems,
+        ),
         patterns=idx("patterns.toml", "pattern"),
         codes=_index(
             _items(t, "codes.toml", "code"),
@@ -216,6 +251,9 @@ def _build(
         referral_rules=_items(t, "rules/referrals.toml", "rule"),
         safety_rules=_items(t, "rules/safety.toml", "rule"),
         pain_type_rules=_items(t, "rules/pain_types.toml", "rule"),
+        derived_rules=_items(t, "rules/derived.toml", "rule"),
+        course_rules=_items(t, "rules/course.toml", "rule"),
+        terms=idx("vocabulary.toml", "term"),
         selections=_items(t, "prescriptions.toml", "selection"),
         drug_classes=idx("rules/medications.toml", "drug_class"),
         instruments=idx("instruments.toml", "instrument"),
@@ -231,6 +269,7 @@ def _build(
 def _merge_points(
     registry: list[km.RegistryPoint],
     details: Mapping[str, km.PointDetail],
+    zones: Mapping[str, km.ZoneInfo],
     problems: list[str],
 ) -> dict[str, km.Point]:
     points = _index(registry, lambda p: p.code, REGISTRY_FILE, problems)
@@ -240,11 +279,11 @@ def _merge_points(
         if base is None:
             missing = [f for f in EXTRA_POINT_FIELDS if not getattr(d, f)]
             if not (code.startswith("EX-") or code == "ASHI"):
-                problems.append(f"points.toml: point {code!r}: not a WHO 2008 point code")
+                problems.append(f"points: point {code!r}: not a WHO 2008 point code")
                 continue
             if missing:
                 problems.append(
-                    f"points.toml: point {code!r}: an extra point needs {', '.join(missing)}"
+                    f"points: point {code!r}: an extra point needs {', '.join(missing)}"
                 )
                 continue
             base = km.Point(
@@ -256,9 +295,45 @@ def _merge_points(
             )
         elif any(getattr(d, f) for f in EXTRA_POINT_FIELDS):
             problems.append(
-                f"points.toml: point {code!r}: names come from {REGISTRY_FILE}; remove them here"
+                f"points: point {code!r}: names come from {REGISTRY_FILE}; remove them here"
             )
         if d.depth_min_cun > d.depth_max_cun:
-            problems.append(f"points.toml: point {code!r}: depth_min_cun > depth_max_cun")
-        merged[code] = base.model_copy(update={"detail": d})
+            problems.append(f"points: point {code!r}: depth_min_cun > depth_max_cun")
+        if (d.depth_max_cun == 0) != d.needling_forbidden:
+            problems.append(
+                f"points: point {code!r}: a depth of 0 marks a point that is never needled "
+                "(needling_forbidden = true), and only such a point"
+            )
+        merged[code] = base.model_copy(update={"detail": inherit_zones(d, zones, problems)})
     return merged
+
+
+def inherit_zones(
+    d: km.PointDetail, zones: Mapping[str, km.ZoneInfo], problems: list[str] | None = None
+) -> km.PointDetail:
+    """The point with its zones' cautions added (its own wording wins for a kind it already
+    has). With ``problems``, a point deeper than a zone's cap, or not flagged in a zone that
+    blocks pregnancy, is a problem: the data must say it, not the loader."""
+    if d.site == "painful_region":
+        return d  # no fixed site: the engine gives it the zones of the painful regions
+    where = f"points: point {d.code!r}"
+    cautions = list(d.cautions)
+    for zone_id in d.zones:
+        zone = zones.get(zone_id)
+        if zone is None:
+            continue
+        have = {c.kind for c in cautions}
+        cautions += [c for c in zone.cautions if c.kind not in have]
+        if problems is None:
+            continue
+        if zone.depth_max_cun is not None and d.depth_max_cun > zone.depth_max_cun:
+            problems.append(
+                f"{where}: depth_max_cun {d.depth_max_cun:g} is deeper than the cap of zone "
+                f"{zone.id!r} ({zone.depth_max_cun:g} cun)"
+            )
+        if zone.pregnancy == "contraindicated" and not d.pregnancy_contraindicated:
+            problems.append(
+                f"{where}: zone {zone.id!r} blocks needling in pregnancy; "
+                "set pregnancy_contraindicated = true"
+            )
+    return d.model_copy(update={"cautions": tuple(cautions)})

@@ -14,21 +14,52 @@ CodeSystem = Literal["ICD-10-CM", "ICD-11", "SNOMED CT", "LOINC"]
 Meridian = Literal[
     "LU", "LI", "ST", "SP", "HT", "SI", "BL", "KI", "PC", "TE", "GB", "LR", "GV", "CV", "EX"
 ]
-CautionKind = Literal["pneumothorax", "kidney", "spinal_canal", "vessel", "nerve", "other"]
-Angle = Literal["perpendicular", "oblique", "transverse", "oblique_medial", "oblique_inferior"]
+CautionKind = Literal[
+    "pneumothorax",
+    "kidney",
+    "spinal_canal",
+    "vessel",
+    "nerve",
+    "orbit",
+    "trachea",
+    "organ",
+    "other",
+]
+Angle = Literal[
+    "perpendicular",
+    "oblique",
+    "transverse",
+    "oblique_medial",
+    "oblique_inferior",
+    "oblique_superior",
+    "oblique_lateral",
+]
+"""oblique_medial: toward the spine (or the midline); transverse: flat along the skin."""
 Zone = Literal[
-    "head_neck",
+    "scalp",
     "face",
-    "thorax_back",
+    "orbit",
+    "neck_anterior",
+    "neck_posterior",
+    "supraclavicular",
+    "thorax_anterior",
+    "thorax_posterior",
+    "midline_spine",
+    "upper_abdomen",
+    "lower_abdomen",
+    "perineum",
     "lumbar",
+    "renal",
     "sacral",
     "buttock",
-    "lower_abdomen",
     "upper_limb",
     "lower_limb",
-    "midline_spine",
 ]
 Moxibustion = Literal["allowed", "caution", "avoid"]
+Urgency = Literal["emergency", "urgent", "soon", "routine"]
+"""The contract's referral urgency words: emergency (now, emergency department), urgent
+(today, within 24 hours), soon (within about two weeks), routine."""
+PainRegion = Literal["lower_back", "upper_back", "neck", "buttock", "leg"]
 Technique = Literal["manual", "electro", "acupressure"]
 Text = Annotated[str, Field(min_length=1)]
 Ids = tuple[Text, ...]
@@ -92,6 +123,19 @@ class Caution(Model):
     text: Text
 
 
+class ZoneInfo(Sourced):
+    """An anatomical zone: what every point in it inherits (cautions, a depth cap, a
+    pregnancy block) and the painful regions its points are local to."""
+
+    id: Zone
+    title: Text
+    description: Text
+    regions: tuple[PainRegion, ...] = ()
+    depth_max_cun: Annotated[float, Field(gt=0, le=4)] | None = None
+    cautions: tuple[Caution, ...] = ()
+    pregnancy: Literal["allowed", "contraindicated", "from_second_trimester"] = "allowed"
+
+
 class PointDetail(Sourced):
     """Clinical detail for a point the planner may prescribe."""
 
@@ -100,19 +144,31 @@ class PointDetail(Sourced):
     hanzi: str | None = None
     english: str | None = None
     location: Text
+    """The WHO 2008 primary location, in acuplan's words."""
+    location_note: str | None = None
+    """WHO's alternative site, or a pre-2008 site that differs."""
+    who_page: Annotated[int, Field(ge=1, le=300)] | None = None
     angle: Angle
+    direction: str | None = None
     needling: Text
+    needling_forbidden: bool = False
+    """Never needled (the navel, the nipple): depths are 0; pressure or moxa only."""
     depth_min_cun: Annotated[float, Field(ge=0, le=4)]
-    depth_max_cun: Annotated[float, Field(gt=0, le=4)]
+    depth_max_cun: Annotated[float, Field(ge=0, le=4)]
+    """The cap: the conservative textbook figure, never a target."""
     zones: Annotated[tuple[Zone, ...], Field(min_length=1)]
     cautions: tuple[Caution, ...] = ()
     pregnancy_contraindicated: bool = False
     moxibustion: Moxibustion = "allowed"
     moxibustion_note: str | None = None
     bleeding_technique: bool = False
-    indications: Annotated[tuple[Text, ...], Field(min_length=1)]
+    indications: tuple[Text, ...] = ()
     snomed_body_structure: str | None = None
     category: str | None = None
+    site: Literal["fixed", "painful_region"] = "fixed"
+    """"painful_region": no single site (tender points; paraspinal points at the affected
+    levels). At plan time the point keeps only those of its zones that are local to a painful
+    region (all of them, for tender points), with their cautions, caps and pregnancy blocks."""
 
 
 class Point(Model):
@@ -158,6 +214,15 @@ class CodeRule(Model):
     codes: Annotated[Ids, Field(min_length=1)]
 
 
+class PatternPoint(Model):
+    """A pattern's point: ``local`` to a painful region (added only when that region hurts) or
+    ``distal`` (away from the painful site, always added)."""
+
+    code: Text
+    role: Literal["local", "distal"]
+    region: PainRegion | None = None
+
+
 class Pattern(Sourced):
     id: Text
     name: Text
@@ -166,7 +231,7 @@ class Pattern(Sourced):
     principle: Text
     supports: dict[str, Annotated[float, Field(gt=0, le=5)]]
     opposes: dict[str, Annotated[float, Field(gt=0, le=5)]] = {}
-    points: Ids
+    points: Annotated[tuple[PatternPoint, ...], Field(min_length=1)]
     moxibustion: Literal["indicated", "neutral", "avoid"]
     bleeding_technique: bool = False
     heat: bool = False
@@ -196,6 +261,17 @@ class Effect(Model):
     max_points: Annotated[int, Field(ge=1)] | None = None
     code: str | None = None
     text: str | None = None
+    methods: tuple[Technique, ...] = ()
+    """For a precaution: the methods it applies to (empty: every method). A needling
+    precaution does not belong in an acupressure plan."""
+
+
+class PointSelector(Model):
+    """Picks prescribed points by code, zone or caution kind (any of them)."""
+
+    points: Ids = ()
+    zones: tuple[Zone, ...] = ()
+    caution_kinds: tuple[CautionKind, ...] = ()
 
 
 class Rule(Sourced):
@@ -214,22 +290,59 @@ class Rule(Sourced):
 class RedFlagRule(Rule):
     decision: Literal["emergency", "refer_before_treatment"]
     refer_to: Text
-    urgency: Literal["same_day_emergency", "urgent", "soon", "routine"]
+    urgency: Urgency
+    clearable_by: tuple[Text, ...] = ()
+    """Red-flag words whose clearance by a physician lifts this rule when it fired on derived
+    findings only (every red flag it matched must be cleared in any case). Empty: a rule that
+    only matched derived findings is never lifted (children under 16)."""
 
 
 class ReferralRule(Rule):
     """A non-blocking referral: treatment may go ahead, and the clinician also refers."""
 
     refer_to: Text
-    urgency: Literal["urgent", "soon", "routine"]
+    urgency: Urgency
+    clearable_by: tuple[Text, ...] = ()
 
 
 class SafetyRule(Rule):
     """``severity`` "routine" marks standard anatomical care (kidney zone, thorax) that applies
-    to every such patient and so does not by itself make triage "with precautions"."""
+    to every such patient and so does not by itself make triage "with precautions".
+
+    ``when_points``: the rule applies only when a point it selects is about to be prescribed
+    (a precaution that follows the point, not the region). Such a rule may have no finding
+    condition at all."""
 
     severity: Literal["absolute", "relative", "caution", "routine"]
     effects: Annotated[tuple[Effect, ...], Field(min_length=1)]
+    when_points: PointSelector | None = None
+
+
+class DerivedRule(Rule):
+    """Adds the finding ``finding`` when it fires (composite findings such as "bilateral
+    below-knee leg pain"); evaluated in file order before the pain types."""
+
+    finding: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.]*$")]
+
+
+class CourseRule(Rule):
+    """A course shaped for the patient (the first rule that fires wins; otherwise the clinic's
+    default course)."""
+
+    initial_sessions: Annotated[int, Field(ge=1, le=12)]
+    taper_sessions: Annotated[int, Field(ge=0, le=12)]
+    maintenance_sessions: Annotated[int, Field(ge=0, le=12)]
+    reassess_after_sessions: Annotated[int, Field(ge=1, le=12)]
+
+
+class Term(Model):
+    """A word of acuplan's vocabulary: the clinician's label and the patient's words."""
+
+    id: Text
+    clinician: Text
+    patient: str | None = None
+    question: str | None = None
+    """For a finding the intake did not give: the question to ask the patient."""
 
 
 class PainTypeRule(Rule):
@@ -276,6 +389,9 @@ class Instrument(Sourced):
     mcid_sources: Ids = ()
     loinc: tuple[Text, ...] = ()
     licence: Text
+    max_missing_items: Annotated[int, Field(ge=0)] = 0
+    """How many items may be unanswered for a valid score (more: not scorable)."""
+    max_missing_sources: Ids = ()
 
 
 class Guideline(Sourced):
@@ -307,6 +423,9 @@ class EducationTopic(Model):
     paragraphs: Annotated[tuple[Text, ...], Field(min_length=1)]
     sources: Annotated[Ids, Field(min_length=1)]
     status: Status
+    variant_of: str | None = None
+    """This topic replaces ``variant_of`` in a handout whose method is in ``methods``."""
+    methods: tuple[Technique, ...] = ()
 
 
 class FaqEntry(Model):

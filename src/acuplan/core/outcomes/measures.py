@@ -16,14 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from acuplan.core.assessment.scores import (
-    InstrumentScore,
-    score_nrs,
-    score_odi,
-    score_peg,
-    score_rmdq,
-    score_start_back,
-)
+from acuplan.core.assessment.scores import InstrumentScore, score
 from acuplan.core.errors import FieldError, InvalidInput
 from acuplan.core.intake import AgreeDisagree, Bothersome, RedFlag, vocabulary
 from acuplan.core.knowledge import Knowledge
@@ -107,20 +100,16 @@ def score_answers(
     return Measures(answers, _score(kb, answers))
 
 
+ANSWER_FIELDS = {"nrs": "pain_nrs", "peg": "peg", "rmdq": "rmdq", "odi": "odi"}
+ANSWER_FIELDS["start_back"] = "start_back"
+
+
 def _score(kb: Knowledge, answers: dict[str, Any]) -> dict[str, InstrumentScore]:
-    inst = kb.instruments
-    scores: dict[str, InstrumentScore] = {}
-    if "pain_nrs" in answers:
-        scores["nrs"] = score_nrs(inst["nrs"], answers["pain_nrs"])
-    if "peg" in answers:
-        scores["peg"] = score_peg(inst["peg"], answers["peg"])
-    if "rmdq" in answers:
-        scores["rmdq"] = score_rmdq(inst["rmdq"], answers["rmdq"])
-    if "odi" in answers and (odi := score_odi(inst["odi"], answers["odi"])) is not None:
-        scores["odi"] = odi
-    if "start_back" in answers:
-        scores["start_back"] = score_start_back(inst["start_back"], answers["start_back"])
-    return scores
+    return {
+        name: score(kb, name, answers[field])
+        for name, field in ANSWER_FIELDS.items()
+        if field in answers
+    }
 
 
 def _items(

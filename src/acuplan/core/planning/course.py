@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from acuplan.core.assessment.rules import firing
 from acuplan.core.intake import Intake
 from acuplan.core.knowledge import Knowledge
 from acuplan.core.knowledge import models as km
@@ -55,24 +56,39 @@ class Course:
     payer_notes: list[str]
     payer_eligible: bool | None
     guidelines: list[GuidelineNote]
+    rule: str | None = None
+    """The course rule that shaped this course (None: the clinic's default course)."""
+    rationale: str = ""
 
 
 def plan_course(
     kb: Knowledge, intake: Intake, findings: frozenset[str], settings: EngineSettings
 ) -> Course:
     """1-2 sessions a week (never above the patient's maximum) until reassessment, then every
-    other week, then monthly: about 10 sessions, as the large trials used."""
+    other week, then monthly: about 10 sessions, as the large trials used. The first course
+    rule that fires (rules/course.toml) shapes a course for this patient instead."""
     per_week = min(2, intake.preferences.max_sessions_per_week)
-    initial = settings.initial_sessions
+    shaped = next(iter(firing(kb.course_rules, findings)), None)
+    initial, taper, maintenance, reassess = (
+        (
+            shaped.initial_sessions,
+            shaped.taper_sessions,
+            shaped.maintenance_sessions,
+            shaped.reassess_after_sessions,
+        )
+        if shaped
+        else (
+            settings.initial_sessions,
+            settings.taper_sessions,
+            settings.maintenance_sessions,
+            settings.initial_sessions,
+        )
+    )
     phases = [Phase("initial", per_week, math.ceil(initial / per_week), initial)]
-    if settings.taper_sessions:
-        phases.append(
-            Phase("every_other_week", 0.5, 2 * settings.taper_sessions, settings.taper_sessions)
-        )
-    if settings.maintenance_sessions:
-        phases.append(
-            Phase("monthly", 0.25, 4 * settings.maintenance_sessions, settings.maintenance_sessions)
-        )
+    if taper:
+        phases.append(Phase("every_other_week", 0.5, 2 * taper, taper))
+    if maintenance:
+        phases.append(Phase("monthly", 0.25, 4 * maintenance, maintenance))
     total = sum(p.sessions for p in phases)
     fee = intake.preferences.fee_per_session or settings.default_fee_per_session
     per_session = round(fee, 2)  # the total is built from the rounded fee a patient is quoted
@@ -84,7 +100,16 @@ def plan_course(
         "pain or function returns to within the MCID of the baseline after discharge",
     )
     return Course(
-        total, phases, initial, booster, cost, notes, eligible, _guidelines(kb, intake.jurisdiction)
+        total,
+        phases,
+        min(reassess, total),
+        booster,
+        cost,
+        notes,
+        eligible,
+        _guidelines(kb, intake.jurisdiction),
+        shaped.id if shaped else None,
+        f"{shaped.title}: {shaped.text}" if shaped else "",
     )
 
 

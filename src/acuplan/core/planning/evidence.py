@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from acuplan.core.knowledge import Knowledge
 from acuplan.core.knowledge.index import index_of
+from acuplan.core.knowledge.knowledge import split_ref
 
 if TYPE_CHECKING:
     from acuplan.core.plan import Plan
@@ -65,9 +66,10 @@ def _item(kb: Knowledge, source_id: str) -> EvidenceItem | None:
     return _ITEMS[key]
 
 
-def _make_item(kb: Knowledge, source_id: str) -> EvidenceItem:
+def _make_item(kb: Knowledge, ref: str) -> EvidenceItem:
+    source_id, _ = split_ref(ref)
     if source_id in kb.studies:
         st = kb.studies[source_id]
         return EvidenceItem(st.id, st.citation, st.status, st.pmid, st.doi, None, st.finding)
     src = kb.sources[source_id]
-    return EvidenceItem(src.id, src.citation, None, src.pmid, src.doi, src.url)
+    return EvidenceItem(ref, kb.citation(ref), None, src.pmid, src.doi, src.url)

@@ -6,20 +6,14 @@ from typing import Any
 
 from acuplan.core.knowledge import Knowledge
 
-DECISION_TEXT = {
-    "emergency": "EMERGENCY: refer the same day. Do not treat.",
-    "refer_before_treatment": "REFER BEFORE TREATMENT: medical assessment first. Do not treat yet.",
-    "proceed_with_precautions": "Proceed, with the precautions below.",
-    "proceed": "Proceed.",
-}
 HANDOUT_TOPICS = ("what_to_expect", "course_and_relief", "risks", "cost", "choosing_a_practitioner")
 
 
 def render_markdown(kb: Knowledge, plan: dict[str, Any]) -> str:
-    return clinician_summary(plan) + "\n---\n\n" + patient_handout(kb, plan)
+    return clinician_summary(kb, plan) + "\n---\n\n" + patient_handout(kb, plan)
 
 
-def clinician_summary(plan: dict[str, Any]) -> str:
+def clinician_summary(kb: Knowledge, plan: dict[str, Any]) -> str:
     t, c = plan["triage"], plan["classification"]
     out = [
         "# acuplan: assessment and plan",
@@ -29,14 +23,14 @@ def clinician_summary(plan: dict[str, Any]) -> str:
         "",
         "## Triage",
         "",
-        f"**{DECISION_TEXT[t['decision']]}**",
+        f"**{kb.term('decision.' + t['decision'])}**",
         "",
     ]
+    out += [_reason_line(r) for r in t["reasons"]]
     out += [
-        f"- **{r['code']}** ({r['status']}): {r['text']} *Source: {r['source']}*"
-        for r in t["reasons"]
+        f"- Refer to **{r['to']}** ({kb.term('urgency.' + r['urgency'])}): {r['reason']}"
+        for r in t["referrals"]
     ]
-    out += [f"- Refer to **{r['to']}** ({r['urgency']}): {r['reason']}" for r in t["referrals"]]
     out += [
         "",
         "## Classification",
@@ -59,11 +53,26 @@ def clinician_summary(plan: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
+def _reason_line(r: dict[str, Any]) -> str:
+    line = f"- **{r['code']}** ({r['status']}): {r['text']} *Source: {r['source']}*"
+    c = r.get("cleared")
+    if c:
+        who = "; ".join(
+            f"{f.replace('_', ' ')} ruled out by {b} on {d}"
+            for f, b, d in zip(c["flags"], c["cleared_by"], c["cleared_on"], strict=True)
+        )
+        line += f" **Cleared:** {who}."
+    return line
+
+
 def _scores(scores: dict[str, Any]) -> list[str]:
     if not scores:
         return []
     out = ["", "## Scores", ""]
     for name, s in scores.items():
+        if not s.get("scorable", True):
+            out.append(f"- **{name}** ({s['version']}): not scorable: {s['reason']}")
+            continue
         band = f", {s['band']}" if s["band"] else ""
         mcid = s["mcid"]
         m = ""
@@ -98,6 +107,8 @@ def _prescription(rx: dict[str, Any] | None) -> list[str]:
     if rx is None:
         return ["", "## Prescription", "", "None: triage stops treatment."]
     tq = rx["technique"]
+    if tq["method"] == "acupressure":
+        return _acupressure(rx)
     out = [
         "",
         "## Prescription",
@@ -119,6 +130,29 @@ def _prescription(rx: dict[str, Any] | None) -> list[str]:
             f"| {p['code']} {p['name']} | {p['side']} | {p['role']} | "
             f"{p['depth_max_cun']:g} | {p['angle']} | {p['rationale']} |"
         )
+    return out + _exclusions(rx)
+
+
+def _acupressure(rx: dict[str, Any]) -> list[str]:
+    """An acupressure plan describes pressure on the points: nothing is inserted."""
+    out = [
+        "",
+        "## Prescription",
+        "",
+        f"Technique: **acupressure** (no needles). {rx['technique']['rationale']}.",
+        "",
+        "| Point | Side | Role | Why |",
+        "|---|---|---|---|",
+    ]
+    out += [
+        f"| {p['code']} {p['name']} | {p['side']} | {p['role']} | {p['rationale']} |"
+        for p in rx["points"]
+    ]
+    return out + _exclusions(rx)
+
+
+def _exclusions(rx: dict[str, Any]) -> list[str]:
+    out: list[str] = []
     if rx["excluded_points"]:
         out += ["", "Excluded points:"]
         out += [
@@ -161,42 +195,48 @@ def _course(course: dict[str, Any] | None) -> list[str]:
 
 
 def patient_handout(kb: Knowledge, plan: dict[str, Any]) -> str:
-    """Plain language, for the patient to take home."""
+    """Plain language, for the patient to take home. A plan that stops treatment opens with
+    what its urgency means (emergency department now, a doctor today, within two weeks)."""
     out = ["# Your acupuncture plan", ""]
-    decision = plan["triage"]["decision"]
-    if decision in {"emergency", "refer_before_treatment"}:
+    t = plan["triage"]
+    if t["decision"] in {"emergency", "refer_before_treatment"}:
+        urgency = t.get("urgency") or "soon"
         out += [
+            f"**{kb.term('urgency.' + urgency, patient=True)}**",
+            "",
             "Some of what you told us needs a doctor to look at it **before** any "
-            "acupuncture. "
-            + (
-                "Please go to an emergency department **today**."
-                if decision == "emergency"
-                else "Please see your doctor soon; we will plan acupuncture "
-                "once they have checked you."
-            ),
+            "acupuncture. Show this sheet to the doctor.",
             "",
         ]
     else:
         course = plan["course"]
         cost = course["cost"]
         method = plan["prescription"]["technique"]["method"]
+        per_week = course["phases"][0]["sessions_per_week"]
         out += [
-            f"We plan about **{course['sessions_planned']} sessions** of {method} "
-            f"treatment: first {course['phases'][0]['sessions_per_week']:g} a week, then "
-            "less often as you improve. We will check your progress after session "
+            f"We plan about **{course['sessions_planned']} visits** of "
+            f"{kb.term('method.' + method, patient=True)}: {per_week:g} a week at first, "
+            "then less often as you improve. We will check how you are doing after visit "
             f"{course['reassess_after_sessions']}.",
-            f"Each session costs about **{cost['per_session']:.0f} {cost['currency']}** "
+            f"Each visit costs about **{cost['per_session']:.0f} {cost['currency']}** "
             f"(about {cost['total']:.0f} {cost['currency']} for the course).",
             "",
         ]
         for topic_id in HANDOUT_TOPICS:
-            out += _topic(kb, topic_id)
-    out += _topic(kb, "when_to_seek_help")
+            out += _topic(kb, topic_id, method)
+    out += _topic(kb, "when_to_seek_help", None)
     return "\n".join(out) + "\n"
 
 
-def _topic(kb: Knowledge, topic_id: str) -> list[str]:
-    topic = kb.education.get(topic_id)
+def _topic(kb: Knowledge, topic_id: str, method: str | None) -> list[str]:
+    topic = next(
+        (
+            t
+            for t in kb.education.values()
+            if t.variant_of == topic_id and method is not None and method in t.methods
+        ),
+        kb.education.get(topic_id),
+    )
     if topic is None:
         return []
     return [f"## {topic.title}", "", *[p + "\n" for p in topic.paragraphs]]

@@ -6,6 +6,7 @@ removes is listed in ``excluded_points`` with its reasons. Nothing is removed si
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from acuplan.core.assessment.patterns import PatternResult
@@ -40,8 +41,9 @@ class PrescribedPoint:
     name: str
     side: str
     role: str
-    depth_max_cun: float
-    angle: str
+    depth_max_cun: float | None
+    """None in an acupressure plan: nothing is inserted."""
+    angle: str | None
     cautions: list[Caution]
     rationale: str
     sources: list[str]
@@ -73,9 +75,14 @@ class PointSet:
 
 
 def candidate_points(
-    kb: Knowledge, findings: frozenset[str], leg_side: str | None, pattern: PatternResult | None
+    kb: Knowledge,
+    findings: frozenset[str],
+    leg_side: str | None,
+    pattern: PatternResult | None,
+    regions: tuple[str, ...] = (),
 ) -> list[Candidate]:
-    """Points before the safety filter, merged by code (first role wins, rationale adds up)."""
+    """Points before the safety filter, merged by code (first role wins, rationale adds up).
+    A pattern's local points join only when their region is among the painful ``regions``."""
     merged: dict[str, Candidate] = {}
 
     def add(
@@ -110,12 +117,15 @@ def candidate_points(
             )
     if pattern is not None:
         p = kb.patterns[pattern.id]
-        for code in p.points:
+        for pp in p.points:
+            if pp.role == "local" and pp.region not in regions:
+                continue
+            where = f" (local to the {pp.region.replace('_', ' ')})" if pp.region else ""
             add(
-                code,
+                pp.code,
                 "pattern",
                 "bilateral",
-                f"{p.name}: {p.principle}",
+                f"{p.name}{where}: {p.principle}",
                 f"pattern.{p.id}",
                 list(p.sources),
             )
@@ -139,8 +149,11 @@ def apply_safety(
     *,
     moxibustion: bool,
     bleeding: bool,
+    method: str,
+    details: Mapping[str, km.PointDetail],
 ) -> PointSet:
-    """Remove what the filter forbids, cap depths, limit the count; explain each change."""
+    """Remove what the filter forbids, cap depths, limit the count; explain each change.
+    ``details`` overrides the knowledge base for points whose detail depends on the intake."""
     out = PointSet()
     kept: list[Candidate] = []
     for c in candidates:
@@ -153,7 +166,19 @@ def apply_safety(
         why = f"{ref.title}: at most {limit} points (lowest-ranked roles dropped first)"
         out.excluded += [_excluded(kb, c.code, [ref], why) for c in kept[limit:]]
         kept = kept[:limit]
-    out.points = [_prescribe(kb, c, safety, moxibustion, bleeding) for c in kept]
+    for c in kept:
+        d = details.get(c.code) or kb.prescribable(c.code)
+        # Moxa only on pattern points that allow it and that no safety rule keeps moxa off
+        # (the lumbosacral and abdominal points in pregnancy).
+        moxa = (
+            moxibustion
+            and c.role == "pattern"
+            and d.moxibustion != "avoid"
+            and c.code not in safety.no_moxibustion_points
+        )
+        out.points.append(
+            _prescribe(kb, c, d, safety, method, moxa=moxa, bleed=bleeding and d.bleeding_technique)
+        )
     return out
 
 
@@ -167,23 +192,28 @@ def _excluded(
 
 
 def _prescribe(
-    kb: Knowledge, c: Candidate, safety: SafetyFilter, moxibustion: bool, bleeding: bool
+    kb: Knowledge,
+    c: Candidate,
+    d: km.PointDetail,
+    safety: SafetyFilter,
+    method: str,
+    *,
+    moxa: bool,
+    bleed: bool,
 ) -> PrescribedPoint:
     point = kb.points[c.code]
-    d: km.PointDetail = kb.prescribable(c.code)
-    depth, angle, capped_by = safety.capped(c.code, d.depth_max_cun, d.angle)
     rationale = " ".join(c.rationale)
-    if capped_by:
-        rules = ", ".join(r.rule for r in capped_by)
-        if depth < d.depth_max_cun:
-            rationale += (
-                f" Depth limited to {depth} cun ({angle}) by {rules}; "
-                f"the textbook maximum is {d.depth_max_cun} cun."
-            )
-        else:
-            rationale += f" Needle {angle.replace('_', ' ')} ({rules})."
     sources = c.sources + [s for s in d.sources if s not in c.sources]
-    sources += [s for r in capped_by for s in r.sources if s not in sources]
+    depth: float | None = None
+    angle: str | None = None
+    cautions: list[Caution] = []
+    rules = list(c.rules)
+    if method != "acupressure":  # with acupressure nothing is inserted: no depth or angle
+        depth, angle, capped_by = safety.capped(c.code, d.depth_max_cun, d.angle)
+        rationale += _cap_note(capped_by, depth, angle, d)
+        sources += [s for r in capped_by for s in r.sources if s not in sources]
+        cautions = [Caution(x.kind, x.text) for x in d.cautions]
+        rules += [r.rule for r in capped_by]
     return PrescribedPoint(
         code=c.code,
         name=f"{point.pinyin} ({point.english})",
@@ -191,13 +221,27 @@ def _prescribe(
         role=c.role,
         depth_max_cun=depth,
         angle=angle,
-        cautions=[Caution(x.kind, x.text) for x in d.cautions],
+        cautions=cautions,
         rationale=rationale,
         sources=sources,
-        rules=c.rules + [r.rule for r in capped_by],
+        rules=rules,
         status=d.status,
-        moxibustion=moxibustion and c.role == "pattern" and d.moxibustion != "avoid",
-        bleeding=bleeding and d.bleeding_technique,
+        moxibustion=moxa,
+        bleeding=bleed and method != "acupressure",
         pregnancy_contraindicated=d.pregnancy_contraindicated,
         note=c.note,
     )
+
+
+def _cap_note(capped_by: list[RuleRef], depth: float, angle: str, d: km.PointDetail) -> str:
+    if not capped_by:
+        return ""
+    rules = ", ".join(r.rule for r in capped_by)
+    if depth < d.depth_max_cun:
+        return (
+            f" Depth limited to {depth} cun ({angle.replace('_', ' ')}) by {rules}; "
+            f"the textbook maximum is {d.depth_max_cun} cun."
+        )
+    if angle != d.angle:
+        return f" Needle {angle.replace('_', ' ')} ({rules})."
+    return f" Within the cap of {rules}."

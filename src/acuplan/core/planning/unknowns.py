@@ -13,12 +13,18 @@ def unknowns(intake: Intake) -> list[str]:
     out: list[str] = []
     if (
         p.pregnant is None
+        and p.pregnancy_weeks is None
         and p.sex in {"female", "other", "unknown"}
         and p.age_years in CHILDBEARING_AGE
     ):
         out.append(
             "patient.pregnant: not given; confirm pregnancy status before needling "
             "(points contraindicated in pregnancy are marked on the plan)"
+        )
+    if (p.pregnant or p.pregnancy_weeks is not None) and p.pregnancy_weeks is None:
+        out.append(
+            "patient.pregnancy_weeks: not given; the upper-abdominal points are withheld as "
+            "they are after the first trimester"
         )
     if pain.intensity_nrs is None:
         out.append("pain.intensity_nrs: not given; no pain baseline for progress decisions")

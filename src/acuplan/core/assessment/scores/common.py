@@ -18,15 +18,28 @@ class Mcid:
 
 @dataclass(frozen=True, slots=True)
 class InstrumentScore:
+    """One instrument's result. ``scorable`` false (too many items unanswered for the
+    instrument's own rule) means ``total`` is None and ``reason`` says why: never a number."""
+
     instrument: str
     version: str
-    total: float
+    total: float | None
     range_min: float
     range_max: float
     band: str | None = None
     mcid: Mcid | None = None
     detail: dict[str, float | int | str | None] = field(default_factory=dict)
     loinc: tuple[str, ...] = ()
+    scorable: bool = True
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StartBackScore(InstrumentScore):
+    """STarT Back: the contract puts ``psychosocial`` and ``risk`` beside ``total``."""
+
+    psychosocial: int = 0
+    risk: str = "low"
 
 
 def band_for(instrument: km.Instrument, value: float) -> str | None:
@@ -64,4 +77,22 @@ def make_score(
         mcid=mcid_for(instrument),
         detail=detail or {},
         loinc=instrument.loinc,
+    )
+
+
+def unscorable(
+    instrument: km.Instrument, reason: str, detail: dict[str, float | int | str | None]
+) -> InstrumentScore:
+    """A response the instrument's missing-item rule does not allow to be scored."""
+    return InstrumentScore(
+        instrument=instrument.id,
+        version=instrument.version,
+        total=None,
+        range_min=instrument.range_min,
+        range_max=instrument.range_max,
+        mcid=mcid_for(instrument),
+        detail=detail,
+        loinc=instrument.loinc,
+        scorable=False,
+        reason=reason,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from acuplan.core.assessment.scores.common import InstrumentScore, make_score
+from acuplan.core.assessment.scores.common import StartBackScore, mcid_for
 from acuplan.core.knowledge import models as km
 
 POSITIVE_BOTHER = frozenset({"very_much", "extremely"})
@@ -23,7 +23,7 @@ def start_back_item_scores(answers: Sequence[str]) -> list[int]:
     return [*items, 1 if answers[8] in POSITIVE_BOTHER else 0]
 
 
-def score_start_back(instrument: km.Instrument, answers: Sequence[str]) -> InstrumentScore:
+def score_start_back(instrument: km.Instrument, answers: Sequence[str]) -> StartBackScore:
     items = start_back_item_scores(answers)
     total = sum(items)
     psychosocial = sum(items[i] for i in PSYCHOSOCIAL_ITEMS)
@@ -33,5 +33,15 @@ def score_start_back(instrument: km.Instrument, answers: Sequence[str]) -> Instr
         risk = "high"
     else:
         risk = "medium"
-    detail: dict[str, float | int | str | None] = {"psychosocial": psychosocial, "risk": risk}
-    return make_score(instrument, float(total), band=risk, detail=detail)
+    return StartBackScore(
+        instrument=instrument.id,
+        version=instrument.version,
+        total=float(total),
+        range_min=instrument.range_min,
+        range_max=instrument.range_max,
+        band=risk,
+        mcid=mcid_for(instrument),
+        loinc=instrument.loinc,
+        psychosocial=psychosocial,
+        risk=risk,
+    )
