@@ -108,6 +108,22 @@ def approved_plan(cast: Cast, plan: Plan) -> Plan:
 
 
 @pytest.fixture
+def blocked_plan(cast: Cast, patient: Patient) -> Plan:
+    """A plan that stops treatment: suspected cauda equina (emergency)."""
+    actor = services.Actor(cast.owner)
+    red = services.record_intake(
+        actor=actor, patient=patient, data=example("red-flag-cauda-equina")
+    )
+    return services.create_plan(actor=actor, intake=red)
+
+
+@pytest.fixture
+def planned_patient(patient: Patient, approved_plan: Plan) -> Patient:
+    """The patient once an approved plan allows treatment (the session form is open)."""
+    return patient
+
+
+@pytest.fixture
 def session(cast: Cast, patient: Patient, approved_plan: Plan) -> Session:
     return services.record_session(
         actor=services.Actor(cast.owner),

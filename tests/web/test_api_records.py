@@ -128,9 +128,19 @@ def test_it_records_a_session_with_points_and_adverse_events(
         ],
         adverse_events=[{"kind": "bruising", "severity": "mild"}],
         needle_count=3,
+        # BL23's cap is 1.2 cun: 1.5 is recorded only with the practitioner's reason.
+        confirmations={"bl23.depth": "large patient; angled toward the spine"},
     )
     created = call(client, "POST", f"/api/patients/{patient.pk}/sessions", body).json()
     session = Session.objects.get(pk=created["id"])
+    assert session.confirmations == [
+        {
+            "target": "BL23.depth",
+            "issue": "depth",
+            "rules": ["sf.kidney_points"],
+            "reason": "large patient; angled toward the spine",
+        }
+    ]
     assert [(p.code, p.side, p.depth_cun) for p in session.points.all()] == [
         ("BL23", "bilateral", Decimal("1.5")),
         ("GV4", "midline", None),

@@ -23,7 +23,7 @@ PAGES: dict[str, Page] = {
     "patient_chart": Page("patient"),
     "patient_details": Page("patient", clinical=False),
     "intake_new": Page("patient"),
-    "session_new": Page("patient"),
+    "session_new": Page("planned_patient"),
     "intake_detail": Page("intake"),
     "plan_review": Page("plan"),
     "plan_approve": Page("plan", method="POST", ok=302),
@@ -34,6 +34,9 @@ PAGES: dict[str, Page] = {
         data={"kind": "add_point", "target": "GB34", "reason": "tender on palpation"},
     ),
     "plan_handout": Page("plan"),
+    "plan_referral_made": Page(
+        "blocked_plan", method="POST", ok=302, data={"note": "sent to the emergency department"}
+    ),
     "session_detail": Page("session"),
 }
 TABLE = PageTable(PAGES, clinic_urls)
@@ -59,7 +62,7 @@ def test_it_logs_in_with_the_form(client: Client, cast: Cast) -> None:
 
 def test_it_refuses_form_posts_by_get(client: Client, cast: Cast, plan: Any) -> None:
     login(client, cast.owner)
-    for name in ("plan_approve", "plan_override"):
+    for name in ("plan_approve", "plan_override", "plan_referral_made"):
         response = client.get(reverse(name, kwargs={"pk": plan.pk}))
         assert response.status_code == 405
         assert response["Allow"] == "POST"

@@ -157,6 +157,12 @@ class SessionIn(_In):
     notes: str = ""
     pain_nrs: Annotated[int, Field(ge=0)] | None = None
     adverse_events: list[AdverseEventIn] = Field(default_factory=list)
+    confirmations: dict[str, Annotated[str, Field(min_length=1, max_length=500)]] = Field(
+        default_factory=dict,
+        description="What the practitioner confirms against the safety filter, with a reason "
+        'each: a point code (an excluded point), "CODE.depth" (deeper than the cap), '
+        '"method" (a withheld technique) or "moxibustion".',
+    )
 
 
 class SessionPointOut(Schema):
@@ -189,6 +195,7 @@ class SessionOut(Schema):
     cotreatments: list[str]
     notes: str
     pain_nrs: int | None
+    confirmations: list[dict[str, Any]]
     created_at: dt.datetime
     points: list[SessionPointOut]
     adverse_events: list[AdverseEventOut]

@@ -23,8 +23,8 @@ from django.db.models.functions import Cast, Coalesce
 
 from acuplan.accounts.models import PractitionerProfile, User
 from acuplan.clinic import services
-from acuplan.clinic.models import Patient, Plan, PlanOverride, PlanStatus, Session
-from acuplan.core.knowledge import default_knowledge
+from acuplan.clinic.models import Patient, Plan, PlanStatus, Session
+from acuplan.clinic.prescription import effective_prescription
 
 # --- writes -----------------------------------------------------------------------------
 
@@ -158,35 +158,19 @@ def _points_of(session: Session) -> list[dict[str, Any]]:
 
 
 def _from_plan(plan: Plan) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    rx = plan.data["prescription"]
+    """The effective prescription (plan and overrides), as the form's initial values."""
+    rx = effective_prescription(plan) or {"technique": {}, "points": []}
     technique = rx["technique"]
     initial: dict[str, Any] = {
-        "method": technique["method"],
-        "retention_minutes": technique["retention_minutes"],
-        "moxibustion": bool(technique["moxibustion"]),
+        "method": technique.get("method", "manual"),
+        "retention_minutes": technique.get("retention_minutes"),
+        "moxibustion": bool(technique.get("moxibustion")),
     }
     points = [
         {"code": p["code"], "side": p["side"], "depth_cun": p["depth_max_cun"]}
         for p in rx["points"]
     ]
-    for override in sorted(plan.overrides.all(), key=lambda o: (o.at, o.pk)):
-        _apply_override(override, initial, points)
     return initial, points
-
-
-def _apply_override(
-    override: PlanOverride, initial: dict[str, Any], points: list[dict[str, Any]]
-) -> None:
-    if override.kind == PlanOverride.Kind.TECHNIQUE:
-        initial["method"] = override.target
-    elif override.kind == PlanOverride.Kind.REMOVE_POINT:
-        points[:] = [p for p in points if p["code"] != override.target]
-    elif override.kind == PlanOverride.Kind.ADD_POINT and all(
-        p["code"] != override.target for p in points
-    ):
-        point = default_knowledge().points.get(override.target)
-        depth = point.detail.depth_max_cun if point and point.detail else None
-        points.append({"code": override.target, "side": "bilateral", "depth_cun": depth})
 
 
 # --- licence ----------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from acuplan.accounts.models import PractitionerProfile, Role, User
 from acuplan.audit.log import record_event
+from acuplan.clinic import safety_gate
 from acuplan.clinic.models import (
     AdverseEvent,
     Consent,
@@ -26,12 +27,15 @@ from acuplan.clinic.models import (
     Plan,
     PlanOverride,
     PlanStatus,
+    ReferralMade,
     Session,
     SessionPoint,
 )
+from acuplan.clinic.prescription import effective_prescription
 from acuplan.core.errors import Conflict, FieldError, InvalidInput, NotPermitted
 from acuplan.core.intake import parse_intake
 from acuplan.core.knowledge import default_knowledge
+from acuplan.core.medications import recognise
 from acuplan.core.plan import assess_and_plan, plan_json
 
 SIDES = {"left", "right", "bilateral", "midline", "as_found"}
@@ -124,14 +128,28 @@ def create_patient(*, actor: Actor, data: dict[str, Any]) -> Patient:
 # --- intakes and plans ---------------------------------------------------------------
 
 
+#: Drug classes whose disappearance from a reassessment intake must be confirmed: their
+#: precautions (no bleeding techniques, fewer points, shallow over vessels) go with them.
+CONFIRM_REMOVAL = ("anticoagulant", "antiplatelet")
+
+
 @transaction.atomic
-def record_intake(*, actor: Actor, patient: Patient, data: object) -> Intake:
+def record_intake(
+    *,
+    actor: Actor,
+    patient: Patient,
+    data: object,
+    confirmed_removals: tuple[str, ...] = (),
+) -> Intake:
     """Validate against the contract (InvalidIntake names every bad field) and store the next
-    version for this patient."""
+    version for this patient. A blood thinner that the last intake recorded and this one
+    does not must be confirmed as stopped (``confirmed_removals`` names its class)."""
     require_clinical_actor(actor)
-    intake = parse_intake(data)
+    intake = parse_intake(data, as_of=timezone.localdate())
     Patient.objects.select_for_update().filter(pk=patient.pk).first()  # serialise versions
     last = patient.intakes.order_by("-version").first()
+    if last is not None:
+        _require_confirmed_removals(last, list(intake.medical.medications), confirmed_removals)
     record = Intake.objects.create(
         patient=patient,
         version=(last.version + 1) if last else 1,
@@ -141,6 +159,31 @@ def record_intake(*, actor: Actor, patient: Patient, data: object) -> Intake:
     )
     _audit(actor, "acuplan.intake.recorded", record, patient, version=record.version)
     return record
+
+
+def removed_classes(last: Intake, medications: list[str]) -> dict[str, list[str]]:
+    """Drug classes of CONFIRM_REMOVAL on the last intake and gone from ``medications``:
+    class -> the entries of the last intake."""
+    kb = default_knowledge()
+    before = recognise(kb, (last.data.get("medical") or {}).get("medications", []))
+    now = recognise(kb, medications)
+    return {c: before[c] for c in CONFIRM_REMOVAL if c in before and c not in now}
+
+
+def _require_confirmed_removals(
+    last: Intake, medications: list[str], confirmed: tuple[str, ...]
+) -> None:
+    missing = {c: e for c, e in removed_classes(last, medications).items() if c not in confirmed}
+    _require(
+        [
+            FieldError(
+                "medical.medications",
+                f"{', '.join(entries)} ({cls}) was on intake {last.version} and is not on this "
+                "one: confirm that it has been stopped, or add it back",
+            )
+            for cls, entries in missing.items()
+        ]
+    )
 
 
 @transaction.atomic
@@ -202,9 +245,21 @@ def approve_plan(*, actor: Actor, plan: Plan) -> Plan:
 
 
 @transaction.atomic
-def override_plan(*, actor: Actor, plan: Plan, kind: str, target: str, reason: str) -> PlanOverride:
-    """Change the engine's prescription; a reason is required and recorded."""
+def override_plan(
+    *,
+    actor: Actor,
+    plan: Plan,
+    kind: str,
+    target: str,
+    reason: str,
+    overrides_rules: tuple[str, ...] = (),
+) -> PlanOverride:
+    """Change the engine's prescription; a reason is required and recorded. An override that
+    adds a point or a technique a safety rule excludes or forbids must name each such rule
+    (``overrides_rules``): it is then a safety override, flagged wherever the plan is shown.
+    A rule that is not overridable refuses; an identical override is refused."""
     require_clinical_actor(actor)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)  # one override at a time
     errors: list[FieldError] = []
     if kind not in PlanOverride.Kind.values:
         errors.append(FieldError("kind", f"must be one of {', '.join(PlanOverride.Kind.values)}"))
@@ -221,26 +276,24 @@ def override_plan(*, actor: Actor, plan: Plan, kind: str, target: str, reason: s
         errors.append(FieldError("plan", "a plan that stops treatment cannot be overridden"))
     elif plan.status == PlanStatus.SUPERSEDED:
         errors.append(FieldError("plan", "a superseded plan cannot be overridden"))
-    prescribed = {p["code"] for p in (plan.data.get("prescription") or {}).get("points", [])}
+    _require(errors)
+    if plan.overrides.filter(kind=kind, target=target).exists():
+        raise Conflict(f"this plan already has the override {kind} {target}")
+    safety = safety_gate.plan_safety(plan, [target] if kind == "add_point" else [])
+    prescribed = {p["code"] for p in (effective_prescription(plan, safety) or {}).get("points", [])}
     if kind == "add_point" and target in prescribed:
         errors.append(FieldError("target", f"{target} is already prescribed"))
     if kind == "remove_point" and target not in prescribed:
         errors.append(FieldError("target", f"{target} is not in the prescription"))
     _require(errors)
-    # Re-adding a point the safety rules removed is allowed only as this explicit, reasoned
-    # override; the rules it overrides are kept in the audit event.
-    excluded_by = (
-        [
-            r["rule"]
-            for e in plan.data["prescription"]["excluded_points"]
-            if e["code"] == target
-            for r in e["reasons"]
-        ]
-        if kind == "add_point"
-        else []
-    )
+    rules = _rules_overridden(safety, kind, target, overrides_rules)
     override = PlanOverride.objects.create(
-        plan=plan, kind=kind, target=target, reason=reason.strip(), by=actor.user
+        plan=plan,
+        kind=kind,
+        target=target,
+        reason=reason.strip(),
+        overrides_rules=rules,
+        by=actor.user,
     )
     _audit(
         actor,
@@ -249,9 +302,69 @@ def override_plan(*, actor: Actor, plan: Plan, kind: str, target: str, reason: s
         plan.patient,
         kind=kind,
         target=target,
-        overrides_safety_rules=excluded_by,
+        safety_override=bool(rules),
+        overrides_safety_rules=rules,
     )
     return override
+
+
+def _rules_overridden(
+    safety: safety_gate.PlanSafety, kind: str, target: str, named: tuple[str, ...]
+) -> list[str]:
+    """The safety rules the override sets aside: each must be named, and overridable."""
+    if kind == "add_point":
+        refs = safety.excluded_by(target)
+        if safety.detail(target).needling_forbidden:
+            _require([FieldError("target", f"{target} is never needled")])
+    elif kind == "technique":
+        refs = safety.forbidding(target)
+    else:
+        return []
+    if not safety.overridable(refs):
+        _require(
+            [FieldError("target", f"{target} cannot be overridden: {safety_gate.describe(refs)}")]
+        )
+    ids = [r.rule for r in refs]
+    unnamed = [r for r in refs if r.rule not in named]
+    extra = [n for n in named if n not in ids]
+    errors = []
+    if unnamed:
+        errors.append(
+            FieldError(
+                "overrides_rules",
+                f"{target} is excluded or forbidden by {safety_gate.describe(unnamed)}: name "
+                "each rule you override, with your reason",
+            )
+        )
+    if extra:
+        errors.append(
+            FieldError("overrides_rules", f"{', '.join(extra)} does not exclude {target}")
+        )
+    _require(errors)
+    return ids
+
+
+@transaction.atomic
+def record_referral_made(*, actor: Actor, plan: Plan, note: str = "") -> ReferralMade:
+    """The referral a blocking triage raised has been made (letter sent, call made): the
+    patient leaves the dashboard's urgent panel. Audited."""
+    require_clinical_actor(actor)
+    if plan.triage_decision not in safety_gate.BLOCKING:
+        raise Conflict("only a plan that stops treatment raises a referral to record")
+    if len(note) > 2000:
+        raise InvalidInput([FieldError("note", "at most 2000 characters")])
+    triage = plan.data["triage"]
+    to = "; ".join(r["to"] for r in triage["referrals"] if r["urgency"] == triage.get("urgency"))
+    made = ReferralMade.objects.create(
+        patient=plan.patient,
+        plan=plan,
+        to=(to or "the patient's physician")[:200],
+        urgency=triage.get("urgency") or "",
+        note=note.strip(),
+        made_by=actor.user,
+    )
+    _audit(actor, "acuplan.referral.made", made, plan.patient, plan=plan.pk, urgency=made.urgency)
+    return made
 
 
 # --- consent and sessions ---------------------------------------------------------------
@@ -366,11 +479,22 @@ def record_session(
     notes: str = "",
     pain_nrs: int | None = None,
     adverse_events: list[dict[str, Any]] | None = None,
+    confirmations: dict[str, str] | None = None,
 ) -> Session:
-    """Record a treatment. The practitioner's licence must be valid on the session date."""
+    """Record a treatment. The practitioner's licence must be valid on the session date.
+
+    The safety gate: Conflict when the latest triage stops treatment (or the patient has no
+    assessed intake, or reported a red flag since); InvalidInput when a point the plan's
+    safety filter excluded, a depth beyond a point's cap, a withheld technique or withheld
+    moxibustion is recorded without a confirmation (``confirmations``: target -> reason;
+    targets are a point code, "CODE.depth", "method", "moxibustion"), and always for a rule
+    that is not overridable (electrical stimulation with a cardiac device)."""
     if date > timezone.localdate():
         raise InvalidInput([FieldError("date", "a session cannot be recorded in the future")])
     require_practitioner(actor, date)
+    gate = safety_gate.treatment_gate(patient)
+    if gate.blocked or gate.plan is None:
+        raise Conflict(gate.message)
     errors: list[FieldError] = []
     if method not in METHODS:
         errors.append(FieldError("method", f"must be one of {', '.join(sorted(METHODS))}"))
@@ -385,6 +509,14 @@ def record_session(
     if retention_minutes is not None and not 0 <= retention_minutes <= 120:
         errors.append(FieldError("retention_minutes", "must be 0-120"))
     rows = _session_points(points, errors)
+    check = safety_gate.check_session(
+        safety_gate.plan_safety(gate.plan, [r.code for r in rows]),
+        method=method,
+        moxibustion=moxibustion,
+        points=[{"code": r.code, "depth_cun": r.depth_cun} for r in rows],
+        confirmations=_confirmations(confirmations, errors),
+    )
+    errors += check.errors
     events: list[AdverseEvent] = []
     for i, ev in enumerate(adverse_events or []):
         if ev.get("severity") not in SEVERITIES:
@@ -419,6 +551,7 @@ def record_session(
         cotreatments=cotreatments or [],
         notes=notes,
         pain_nrs=pain_nrs,
+        confirmations=check.confirmed,
     )
     for row in rows:
         row.session = session
@@ -433,8 +566,29 @@ def record_session(
         patient,
         points=len(rows),
         adverse_events=len(events),
+        confirmations=check.confirmed,
     )
     return session
+
+
+def _confirmations(given: dict[str, str] | None, errors: list[FieldError]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for target, reason in (given or {}).items():
+        text = str(reason or "").strip()
+        if len(text) > 500:
+            errors.append(FieldError(f"confirmations.{target}", "at most 500 characters"))
+        elif text:
+            out[_target(str(target))] = text
+    return out
+
+
+def _target(target: str) -> str:
+    """ "method", "moxibustion", a point code ("bl23" -> "BL23") or "BL23.depth"."""
+    t = target.strip()
+    if t.lower() in {"method", "moxibustion"}:
+        return t.lower()
+    code, dot, rest = t.partition(".")
+    return code.upper() + dot + rest.lower()
 
 
 # --- reads ------------------------------------------------------------------------------

@@ -25,5 +25,6 @@ urlpatterns: list[URLPattern] = [
     path("plans/<int:pk>/approve/", views.plan_approve, name="plan_approve"),
     path("plans/<int:pk>/override/", views.plan_override, name="plan_override"),
     path("plans/<int:pk>/handout/", views.plan_handout, name="plan_handout"),
+    path("plans/<int:pk>/referral-made/", views.plan_referral_made, name="plan_referral_made"),
     path("sessions/<int:pk>/", views.session_detail, name="session_detail"),
 ]

@@ -4,7 +4,7 @@ the services and the intake contract, whose errors each form attaches to its own
 
 from acuplan.clinic.forms.base import ClinicForm, TriStateField, plain_message
 from acuplan.clinic.forms.intake import Group, IntakeForm
-from acuplan.clinic.forms.override import OverrideForm
+from acuplan.clinic.forms.override import OverrideForm, ReferralMadeForm
 from acuplan.clinic.forms.patient import PatientForm
 from acuplan.clinic.forms.session import (
     AdverseEventRowForm,
@@ -22,6 +22,7 @@ __all__ = [
     "OverrideForm",
     "PatientForm",
     "PointRowForm",
+    "ReferralMadeForm",
     "Rows",
     "SessionForm",
     "TriStateField",

@@ -1,7 +1,7 @@
 """Clinical records: patients, intakes, plans, consents, sessions."""
 
 from acuplan.clinic.models.patient import Consent, Intake, Patient
-from acuplan.clinic.models.plan import Plan, PlanOverride, PlanStatus
+from acuplan.clinic.models.plan import Plan, PlanOverride, PlanStatus, ReferralMade
 from acuplan.clinic.models.session import AdverseEvent, Session, SessionPoint
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "Plan",
     "PlanOverride",
     "PlanStatus",
+    "ReferralMade",
     "Session",
     "SessionPoint",
 ]

@@ -52,6 +52,9 @@ class PlanOverride(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     target = models.CharField(max_length=20)  # point code or technique method
     reason = models.TextField()
+    overrides_rules: models.JSONField[Any] = models.JSONField(default=list, blank=True)
+    """The safety rules this override sets aside, each named by the clinician (empty for an
+    override no safety rule opposes)."""
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 
@@ -59,3 +62,29 @@ class PlanOverride(models.Model):
         constraints = [
             models.CheckConstraint(condition=~models.Q(reason=""), name="override_reason_required")
         ]
+        # No unique constraint on (plan, kind, target): databases may already hold the
+        # duplicates this release stops; services.override_plan refuses new ones under a
+        # lock on the plan.
+
+    @property
+    def is_safety_override(self) -> bool:
+        return bool(self.overrides_rules)
+
+
+class ReferralMade(models.Model):
+    """A referral the triage raised, recorded as made (letter sent, call made)."""
+
+    patient = models.ForeignKey(
+        "clinic.Patient", on_delete=models.PROTECT, related_name="referrals_made"
+    )
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="referrals_made")
+    to = models.CharField(max_length=200)
+    urgency = models.CharField(max_length=12)
+    note = models.TextField(blank=True)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-made_at", "-id")

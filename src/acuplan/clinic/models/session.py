@@ -28,6 +28,10 @@ class Session(models.Model):
     cotreatments: models.JSONField[Any] = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True)
     pain_nrs = models.PositiveSmallIntegerField(null=True, blank=True)
+    confirmations: models.JSONField[Any] = models.JSONField(default=list, blank=True)
+    """What the practitioner confirmed against the safety filter, with a reason each:
+    ``[{"target": "BL23" | "method", "issue": "excluded" | "depth" | "technique",
+    "rules": [...], "reason": "..."}]``."""
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -4,7 +4,13 @@ through ``services`` and renders a template; ``base.clinic_page`` maps domain er
 from acuplan.clinic.views.dashboard import dashboard
 from acuplan.clinic.views.intakes import intake_detail, intake_new
 from acuplan.clinic.views.patients import patient_chart, patient_details, patient_list, patient_new
-from acuplan.clinic.views.plans import plan_approve, plan_handout, plan_override, plan_review
+from acuplan.clinic.views.plans import (
+    plan_approve,
+    plan_handout,
+    plan_override,
+    plan_referral_made,
+    plan_review,
+)
 from acuplan.clinic.views.sessions import session_detail, session_new
 
 __all__ = [
@@ -18,6 +24,7 @@ __all__ = [
     "plan_approve",
     "plan_handout",
     "plan_override",
+    "plan_referral_made",
     "plan_review",
     "session_detail",
     "session_new",

@@ -10,11 +10,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from acuplan.clinic import access, pages_support, services
+from acuplan.clinic import access, pages_support, safety_gate, services
 from acuplan.clinic.forms import AdverseEventRowForm, PointRowForm, Rows, SessionForm, make_rows
 from acuplan.clinic.models import Patient, Plan, Session
 from acuplan.clinic.views.base import AuthedRequest, actor, clinic_page, posted
-from acuplan.core.errors import InvalidInput, NotPermitted
+from acuplan.core.errors import Conflict, InvalidInput, NotPermitted
 
 PREFILL_NOTE = {
     "last_session": "Pre-filled from the last session. Check every row before saving.",
@@ -22,22 +22,30 @@ PREFILL_NOTE = {
     "maximum. Check every row before saving.",
     "none": "There is no approved plan and no earlier session to start from.",
 }
+CONFIRM = "confirm__"
 
 
 @clinic_page
 def session_new(request: AuthedRequest, pk: int) -> HttpResponse:
     patient = access.get_patient_for(request.user, pk, clinical=True)
     today = timezone.localdate()
+    gate = safety_gate.treatment_gate(patient)
+    if gate.blocked:
+        # The page says why before anything is typed; services.record_session decides.
+        blocked = {"patient": patient, "gate": gate}
+        return render(request, "clinic/session_blocked.html", blocked, status=409)
     prefill = pages_support.session_prefill(patient, today)
     data = posted(request)
     form = SessionForm(data, initial=prefill.initial)
     points = make_rows("points", PointRowForm, data=data, initial=prefill.points, blank=6)
     events = make_rows("adverse_events", AdverseEventRowForm, data=data, blank=3)
-    refused = ""
+    refused, pending = "", {}
+    confirmations = _posted_confirmations(data)
     if data is not None and all([form.is_valid(), points.is_valid(), events.is_valid()]):
+        pending = _pending(gate, form, points, confirmations)
         try:
-            session = _record(request, patient, prefill.plan, form, points, events)
-        except NotPermitted as exc:  # an expired licence: keep what was typed, say why
+            session = _record(request, patient, prefill.plan, form, points, events, confirmations)
+        except (NotPermitted, Conflict) as exc:  # an expired licence: keep what was typed
             refused = str(exc)
         else:
             if session is not None:
@@ -54,9 +62,41 @@ def session_new(request: AuthedRequest, pk: int) -> HttpResponse:
         "refused": refused,
         "licence_warning": pages_support.licence_problem(request.user, today) or "",
         "errors": errors,
+        "pending": [
+            {"name": f"{CONFIRM}{t}", "target": t, "message": m, "value": confirmations.get(t, "")}
+            for t, m in pending.items()
+        ],
     }
     status = 403 if refused else 400 if errors else 200
     return render(request, "clinic/session_form.html", context, status=status)
+
+
+def _posted_confirmations(data: Any) -> dict[str, str]:
+    if data is None:
+        return {}
+    return {
+        k.removeprefix(CONFIRM): str(v)
+        for k, v in data.items()
+        if k.startswith(CONFIRM) and str(v).strip()
+    }
+
+
+def _pending(
+    gate: safety_gate.Gate, form: SessionForm, points: Rows, confirmations: dict[str, str]
+) -> dict[str, str]:
+    """What still needs a reason, to ask for it next to the form (the service decides)."""
+    if gate.plan is None:
+        return {}
+    rows = [f.row() for _, f in points.filled()]
+    kwargs = form.service_kwargs()
+    check = safety_gate.check_session(
+        safety_gate.plan_safety(gate.plan, [str(r["code"]).upper() for r in rows]),
+        method=kwargs["method"],
+        moxibustion=kwargs["moxibustion"],
+        points=[{"code": str(r["code"]).upper(), "depth_cun": r["depth_cun"]} for r in rows],
+        confirmations={},
+    )
+    return check.pending
 
 
 def _record(
@@ -66,6 +106,7 @@ def _record(
     form: SessionForm,
     points: Rows,
     events: Rows,
+    confirmations: dict[str, str],
 ) -> Session | None:
     """The session, or None when the service named bad fields (now on the form's inputs).
 
@@ -79,6 +120,7 @@ def _record(
             plan=plan,
             points=[f.row() for _, f in sent_points],
             adverse_events=[f.row() for _, f in sent_events],
+            confirmations=confirmations,
             **form.service_kwargs(),
         )
     except InvalidInput as exc:

@@ -316,6 +316,9 @@ class SafetyRule(Rule):
     severity: Literal["absolute", "relative", "caution", "routine"]
     effects: Annotated[tuple[Effect, ...], Field(min_length=1)]
     when_points: PointSelector | None = None
+    overridable: bool = True
+    """False: no clinician's override or confirmation may set this rule aside (electrical
+    stimulation with a cardiac device)."""
 
 
 class DerivedRule(Rule):

@@ -101,7 +101,7 @@ def candidate_points(
             c.sources += [s for s in sources if s not in c.sources]
             return
         merged[code] = Candidate(
-            code, role, _side(code, side, leg_side), [why], [rule], list(sources), note
+            code, role, point_side(code, side, leg_side), [why], [rule], list(sources), note
         )
 
     for sel in firing(kb.selections, findings):
@@ -132,7 +132,9 @@ def candidate_points(
     return sorted(merged.values(), key=lambda c: ROLE_ORDER.index(c.role))
 
 
-def _side(code: str, mode: str, leg_side: str | None) -> str:
+def point_side(code: str, mode: str = "bilateral", leg_side: str | None = None) -> str:
+    """Midline points (GV, CV) are "midline", tender points "as_found"; otherwise both sides,
+    or the painful leg for an "affected_leg" selection."""
     if code.startswith(("GV", "CV")):
         return "midline"
     if code == "ASHI":

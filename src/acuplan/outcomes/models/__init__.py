@@ -4,11 +4,12 @@ progress reviews, appointments and questionnaire links."""
 from acuplan.outcomes.models.appointment import Appointment
 from acuplan.outcomes.models.link import QuestionnaireLink
 from acuplan.outcomes.models.preferences import ClinicOutcomeSettings, FunctionInstrument
-from acuplan.outcomes.models.response import OutcomeResponse, ResponseKind
+from acuplan.outcomes.models.response import Baseline, OutcomeResponse, ResponseKind
 from acuplan.outcomes.models.review import ProgressReview, ReviewStatus
 
 __all__ = [
     "Appointment",
+    "Baseline",
     "ClinicOutcomeSettings",
     "FunctionInstrument",
     "OutcomeResponse",

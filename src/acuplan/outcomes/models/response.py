@@ -59,6 +59,15 @@ class OutcomeResponse(models.Model):
     )
     """None when the patient answered through a questionnaire link."""
     recorded_at = models.DateTimeField(auto_now_add=True)
+    flags_seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    flags_seen_at = models.DateTimeField(null=True, blank=True)
+    """When a clinician saw the red flags reported here (they leave the urgent panel)."""
 
     class Meta:
         ordering = ("answered_on", "id")
@@ -66,3 +75,19 @@ class OutcomeResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} outcome of {self.answered_on.isoformat()}"
+
+
+class Baseline(models.Model):
+    """The response a patient's progress is measured from, when a clinician chose it. Without
+    one, the baseline is the intake response, else the first response on or after the first
+    intake."""
+
+    patient = models.OneToOneField(
+        "clinic.Patient", on_delete=models.PROTECT, related_name="baseline_choice"
+    )
+    response = models.ForeignKey(OutcomeResponse, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    chosen_at = models.DateTimeField(auto_now=True)

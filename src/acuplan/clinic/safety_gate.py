@@ -1,0 +1,315 @@
+"""The safety gate around the engine. The engine's filter holds inside a plan; these checks
+hold it everywhere care is recorded or decided, because every entry point (page, API,
+questionnaire link, command, admin) goes through the services that call them.
+
+- ``treatment_gate``: may this patient be treated today? Not when the latest plan's triage
+  stops treatment, not when the patient reported a red flag since, not without any plan.
+- ``plan_safety``: the plan's safety filter recomputed from its stored findings, for any
+  point (an override or a session may name a point the engine never proposed).
+- ``check_session``: what a session records, against that filter: excluded points and
+  depths beyond the cap need a confirmation with a reason; a rule that is not overridable
+  (electrical stimulation with a cardiac device) refuses outright.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from acuplan.clinic.models import Patient, Plan, PlanOverride
+from acuplan.core.assessment.safety import RuleRef, SafetyFilter, add_point_rules, evaluate_safety
+from acuplan.core.errors import FieldError
+from acuplan.core.knowledge import Knowledge, default_knowledge
+from acuplan.core.knowledge import models as km
+from acuplan.core.knowledge.zones import regional_points
+
+BLOCKING = frozenset({"emergency", "refer_before_treatment"})
+
+
+# --- may the patient be treated? ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Gate:
+    """``blocked`` with ``message`` in clinical words; ``plan`` is the latest plan."""
+
+    plan: Plan | None
+    blocked: bool
+    message: str = ""
+    urgency: str | None = None
+    reported_flags: list[str] = field(default_factory=list)
+
+
+def latest_plan(patient: Patient) -> Plan | None:
+    """The newest plan: the latest intake's assessment, whatever its status."""
+    return patient.plans.order_by("-created_at", "-pk").first()
+
+
+def treatment_gate(patient: Patient) -> Gate:
+    plan = latest_plan(patient)
+    kb = default_knowledge()
+    if plan is None:
+        return Gate(
+            None,
+            True,
+            "No intake has been assessed for this patient: record an intake (red flags, "
+            "contraindications) before any treatment.",
+        )
+    if plan.triage_decision in BLOCKING:
+        titles = "; ".join(r["text"].split(":")[0] for r in _standing(plan))
+        return Gate(
+            plan,
+            True,
+            f"{kb.term('decision.' + plan.triage_decision)} Latest assessment of "
+            f"{plan.as_of.isoformat()}: {titles}. Treatment stays refused until a new intake "
+            "records the physician's assessment (red flags ruled out are entered as cleared, "
+            "with who cleared them and when).",
+            plan.data["triage"].get("urgency"),
+        )
+    flags = reported_flags_since(patient, plan)
+    if flags:
+        words = ", ".join(f.replace("_", " ") for f in flags)
+        return Gate(
+            plan,
+            True,
+            f"The patient reported {words} after the latest assessment: re-triage with a new "
+            "intake before any treatment.",
+            None,
+            flags,
+        )
+    return Gate(plan, False)
+
+
+def _standing(plan: Plan) -> list[dict[str, Any]]:
+    reasons: list[dict[str, Any]] = plan.data["triage"]["reasons"]
+    return [r for r in reasons if not r.get("cleared")]
+
+
+def reported_flags_since(patient: Patient, plan: Plan) -> list[str]:
+    """Red flags the patient reported on an outcome response recorded after ``plan``."""
+    rows = patient.outcome_responses.filter(recorded_at__gt=plan.created_at).values_list(
+        "red_flags", flat=True
+    )
+    return sorted({f for flags in rows for f in (flags or [])})
+
+
+# --- the plan's safety filter, for any point ----------------------------------------------
+
+
+@dataclass
+class PlanSafety:
+    kb: Knowledge
+    findings: frozenset[str]
+    filter: SafetyFilter
+    details: dict[str, km.PointDetail]
+    overrides: list[PlanOverride]
+
+    def detail(self, code: str) -> km.PointDetail:
+        return self.details.get(code) or self.kb.prescribable(code)
+
+    def excluded_by(self, code: str) -> list[RuleRef]:
+        return list(self.filter.excluded.get(code, []))
+
+    def readmitted(self, code: str) -> set[str]:
+        """The rules that a safety override of this plan set aside for ``code``."""
+        return {
+            r
+            for o in self.overrides
+            if o.kind == PlanOverride.Kind.ADD_POINT and o.target == code
+            for r in o.overrides_rules
+        }
+
+    def cap(self, code: str) -> tuple[float, list[RuleRef]]:
+        d = self.detail(code)
+        depth, _, rules = self.filter.capped(code, d.depth_max_cun, d.angle)
+        return depth, rules
+
+    def forbidding(self, method: str) -> list[RuleRef]:
+        return list(self.filter.forbidden_techniques.get(method, []))
+
+    def rule(self, rule_id: str) -> km.SafetyRule | None:
+        return next((r for r in self.kb.safety_rules if r.id == rule_id), None)
+
+    def overridable(self, refs: Iterable[RuleRef]) -> bool:
+        return all((rule := self.rule(r.rule)) is None or rule.overridable for r in refs)
+
+
+def plan_safety(plan: Plan, points: Iterable[str] = ()) -> PlanSafety:
+    """The safety filter of the plan's findings, with the point-following rules (lung,
+    kidney) applied to ``points`` too."""
+    kb = default_knowledge()
+    findings = frozenset(plan.data.get("findings", []))
+    details = regional_points(kb, plan.data["classification"]["regions"])
+    safety = evaluate_safety(kb, findings, details)
+    known = [c for c in points if c in kb.points and kb.points[c].detail is not None]
+    add_point_rules(kb, safety, findings, known, details)
+    return PlanSafety(kb, findings, safety, details, list(plan.overrides.all()))
+
+
+def describe(refs: Sequence[RuleRef]) -> str:
+    return "; ".join(f"{r.title} ({r.rule})" for r in refs)
+
+
+# --- a session against the filter ---------------------------------------------------------
+
+
+@dataclass
+class SessionCheck:
+    refused: list[FieldError] = field(default_factory=list)
+    """Errors no confirmation can lift."""
+    unconfirmed: list[FieldError] = field(default_factory=list)
+    """Issues a confirmation with a reason would lift."""
+    confirmed: list[dict[str, Any]] = field(default_factory=list)
+    """What will be stored on the session: target, issue, rules, reason."""
+    pending: dict[str, str] = field(default_factory=dict)
+    """Target -> what to confirm, for each unconfirmed issue (the page asks for a reason)."""
+
+    @property
+    def errors(self) -> list[FieldError]:
+        return self.refused + self.unconfirmed
+
+
+def check_session(
+    safety: PlanSafety,
+    *,
+    method: str,
+    moxibustion: bool,
+    points: Sequence[Mapping[str, Any]],
+    confirmations: Mapping[str, str],
+) -> SessionCheck:
+    """``points``: the validated rows (code, depth_cun); ``confirmations``: target (a point
+    code, "method" or "moxibustion") -> the practitioner's reason."""
+    out = SessionCheck()
+    needling = method != "acupressure"
+    _check_method(safety, method, confirmations, out)
+    for i, p in enumerate(points):
+        code = str(p["code"])
+        if code not in safety.kb.points:
+            continue  # already reported as an unknown code
+        d = safety.detail(code)
+        if d.needling_forbidden and needling:
+            out.refused.append(
+                FieldError(f"points.{i}.code", f"{code} is never needled: {d.needling}")
+            )
+            continue
+        _check_excluded(safety, i, code, confirmations, out)
+        depth = p.get("depth_cun")
+        if needling and depth is not None:
+            _check_depth(safety, i, code, Decimal(str(depth)), confirmations, out)
+    if moxibustion:
+        _check_moxibustion(safety, [str(p["code"]) for p in points], confirmations, out)
+    return out
+
+
+def _confirm(
+    out: SessionCheck,
+    confirmations: Mapping[str, str],
+    *,
+    target: str,
+    issue: str,
+    refs: Sequence[RuleRef],
+    where: str,
+    message: str,
+) -> None:
+    reason = confirmations.get(target, "").strip()
+    if reason:
+        out.confirmed.append(
+            {"target": target, "issue": issue, "rules": [r.rule for r in refs], "reason": reason}
+        )
+    else:
+        out.unconfirmed.append(FieldError(where, f"{message}: confirm with a reason to record it"))
+        out.pending[target] = message
+
+
+def _check_method(
+    safety: PlanSafety, method: str, confirmations: Mapping[str, str], out: SessionCheck
+) -> None:
+    refs = safety.forbidding(method)
+    if not refs:
+        return
+    if not safety.overridable(refs):
+        out.refused.append(
+            FieldError("method", f"{method} is refused for this patient: {describe(refs)}")
+        )
+        return
+    if any(
+        o.kind == PlanOverride.Kind.TECHNIQUE
+        and o.target == method
+        and {r.rule for r in refs} <= set(o.overrides_rules)
+        for o in safety.overrides
+    ):
+        return
+    _confirm(
+        out,
+        confirmations,
+        target="method",
+        issue="technique",
+        refs=refs,
+        where="method",
+        message=f"{method} is withheld by {describe(refs)}",
+    )
+
+
+def _check_excluded(
+    safety: PlanSafety, i: int, code: str, confirmations: Mapping[str, str], out: SessionCheck
+) -> None:
+    refs = [r for r in safety.excluded_by(code) if r.rule not in safety.readmitted(code)]
+    if not refs:
+        return
+    if not safety.overridable(refs):
+        out.refused.append(FieldError(f"points.{i}.code", f"{code} is refused: {describe(refs)}"))
+        return
+    _confirm(
+        out,
+        confirmations,
+        target=code,
+        issue="excluded",
+        refs=refs,
+        where=f"points.{i}.code",
+        message=f"{code} was excluded by {describe(refs)}",
+    )
+
+
+def _check_depth(
+    safety: PlanSafety,
+    i: int,
+    code: str,
+    depth: Decimal,
+    confirmations: Mapping[str, str],
+    out: SessionCheck,
+) -> None:
+    cap, refs = safety.cap(code)
+    if depth <= Decimal(str(cap)):
+        return
+    _confirm(
+        out,
+        confirmations,
+        target=f"{code}.depth",
+        issue="depth",
+        refs=refs,
+        where=f"points.{i}.depth_cun",
+        message=f"{depth} cun at {code} is deeper than its cap of {cap:g} cun",
+    )
+
+
+def _check_moxibustion(
+    safety: PlanSafety, codes: list[str], confirmations: Mapping[str, str], out: SessionCheck
+) -> None:
+    f = safety.filter
+    refs = list(f.no_moxibustion)
+    blocked = [c for c in codes if c in f.no_moxibustion_points]
+    refs += [r for c in blocked for r in f.no_moxibustion_points[c] if r not in refs]
+    if not refs:
+        return
+    what = f" at {', '.join(blocked)}" if blocked else ""
+    _confirm(
+        out,
+        confirmations,
+        target="moxibustion",
+        issue="moxibustion",
+        refs=refs,
+        where="moxibustion",
+        message=f"moxibustion{what} is withheld by {describe(refs)}",
+    )
