@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from acuplan.clinic import services as clinic_services
-from acuplan.clinic.models import Patient, Plan, Session
+from acuplan.clinic.models import Intake, Patient, Plan, Session
 from acuplan.clinic.services import Actor
 from acuplan.outcomes import services as outcome_services
 from acuplan.outcomes.models import OutcomeResponse
@@ -24,9 +24,23 @@ def days_ago(n: int) -> dt.date:
     return timezone.localdate() - dt.timedelta(days=n)
 
 
+def intake_before(patient: Patient, cast: Cast, day: dt.date) -> None:
+    """Outcomes are measured from the first intake: make sure one exists, dated no later
+    than ``day`` (the test's history goes back in time)."""
+    first = Intake.objects.filter(patient=patient).order_by("version").first()
+    if first is None:
+        first = clinic_services.record_intake(
+            actor=Actor(cast.owner), patient=patient, data=example("chronic-cold-damp")
+        )
+    when = dt.datetime.combine(day, dt.time(8, 0), tzinfo=dt.UTC)
+    if first.recorded_at > when:
+        Intake.objects.filter(pk=first.pk).update(recorded_at=when)
+
+
 def record(
     patient: Patient, cast: Cast, day: dt.date, kind: str = "follow_up", **data: Any
 ) -> OutcomeResponse:
+    intake_before(patient, cast, day)
     return outcome_services.record_outcome(
         actor=Actor(cast.owner), patient=patient, kind=kind, answered_on=day, data=data
     )

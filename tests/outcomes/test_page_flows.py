@@ -6,7 +6,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from acuplan.clinic.models import Patient, Plan, Session
+from acuplan.clinic.models import Intake, Patient, Plan, Session
 from acuplan.outcomes.models import OutcomeResponse, ProgressReview, QuestionnaireLink
 from tests.outcomes.conftest import days_ago, record
 from tests.web.conftest import Cast, login
@@ -129,7 +129,7 @@ def test_it_lets_a_clinic_admin_choose_the_questionnaire(client: Client, cast: C
 
 
 def test_it_counts_ticked_statements_as_an_answered_rmdq(
-    client: Client, cast: Cast, patient: Patient
+    client: Client, cast: Cast, patient: Patient, intake: Intake
 ) -> None:
     login(client, cast.owner)
     url = reverse("outcomes:new", args=[patient.pk])

@@ -10,8 +10,11 @@ from django.urls import reverse
 
 from acuplan.audit.models import AuditEvent
 from acuplan.clinic.models import Intake, Patient, Plan
+from acuplan.core.knowledge import default_knowledge
+from acuplan.core.outcomes.measures import score_answers
 from acuplan.outcomes import urls as outcome_urls
-from acuplan.outcomes.models import ProgressReview
+from acuplan.outcomes.models import OutcomeResponse, ProgressReview
+from acuplan.outcomes.services.recording import create_response
 from tests.outcomes.conftest import days_ago, record
 from tests.outcomes.test_progress_reviews import review
 from tests.page_cast import Page, PageTable, cast_tests
@@ -29,6 +32,7 @@ PAGES: dict[str, Page] = {
     "questionnaire": Page(public=True),
     "safety": Page(),
     "clinic": Page(clinical=False),
+    "flags_seen": Page("flagged_response", method="POST", ok=302),
 }
 TABLE = PageTable(PAGES, outcome_urls, "outcomes")
 globals().update(cast_tests(TABLE))
@@ -45,6 +49,15 @@ def reviewable(cast: Cast, patient: Patient, approved_plan: Plan) -> Patient:
 @pytest.fixture
 def patient_with_intake(intake: Intake) -> Patient:
     return intake.patient
+
+
+@pytest.fixture
+def flagged_response(intake: Intake) -> OutcomeResponse:
+    """A follow-up the patient answered through a link, reporting a red flag."""
+    measures = score_answers(
+        default_knowledge(), {"pain_nrs": 6, "red_flags": ["saddle_anaesthesia"]}
+    )
+    return create_response(intake.patient, "follow_up", days_ago(0), measures)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from acuplan.clinic.services import Actor
 from acuplan.core.errors import Conflict, InvalidInput, NotPermitted
 from acuplan.outcomes import services
 from acuplan.outcomes.models import OutcomeResponse
-from tests.outcomes.conftest import days_ago, record
+from tests.outcomes.conftest import days_ago, intake_before, record
 from tests.web.conftest import Cast, example
 
 
@@ -118,6 +118,7 @@ def test_it_keeps_front_desk_out(cast: Cast, patient: Patient) -> None:
 
 
 def test_it_writes_one_audit_event_per_response(cast: Cast, patient: Patient) -> None:
+    intake_before(patient, cast, days_ago(0))
     before = AuditEvent.objects.count()
     response = record(patient, cast, days_ago(0), pain_nrs=5, red_flags=["fever"])
     events = list(AuditEvent.objects.all()[: AuditEvent.objects.count() - before])

@@ -16,7 +16,7 @@ from acuplan.clinic.services import Actor
 from acuplan.core.errors import Conflict, InvalidInput, NotPermitted
 from acuplan.outcomes import ical, services
 from acuplan.outcomes.models import Appointment, ProgressReview
-from tests.outcomes.conftest import add_sessions, days_ago
+from tests.outcomes.conftest import add_sessions, days_ago, record
 from tests.web.conftest import Cast, login
 
 
@@ -98,13 +98,7 @@ def test_it_holds_medicare_visits_beyond_twelve_until_improvement_is_documented(
 
 
 def _response(patient: Patient, cast: Cast) -> int:
-    return services.record_outcome(
-        actor=Actor(cast.owner),
-        patient=patient,
-        kind="follow_up",
-        answered_on=days_ago(1),
-        data={"pain_nrs": 4},
-    ).pk
+    return record(patient, cast, days_ago(1), pain_nrs=4).pk
 
 
 def test_it_needs_an_approved_plan_a_future_start_and_a_clinician(

@@ -16,10 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.aggregates import Count
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce
 
 from acuplan.accounts.models import PractitionerProfile, User
 from acuplan.clinic import services
@@ -30,66 +26,19 @@ from acuplan.clinic.prescription import effective_prescription
 
 
 @transaction.atomic
-def record_intake_and_plan(*, actor: services.Actor, patient: Patient, data: object) -> Plan:
+def record_intake_and_plan(
+    *,
+    actor: services.Actor,
+    patient: Patient,
+    data: object,
+    confirmed_removals: tuple[str, ...] = (),
+) -> Plan:
     """Store the intake and its draft plan, or nothing (InvalidIntake names every bad
     field; NotPermitted for a non-clinical user)."""
-    intake = services.record_intake(actor=actor, patient=patient, data=data)
+    intake = services.record_intake(
+        actor=actor, patient=patient, data=data, confirmed_removals=confirmed_removals
+    )
     return services.create_plan(actor=actor, intake=intake)
-
-
-# --- dashboard --------------------------------------------------------------------------
-
-
-def todays_sessions(user: User, today: dt.date) -> QuerySet[Session]:
-    if user.clinic_id is None:
-        return Session.objects.none()
-    return (
-        Session.objects.filter(patient__clinic_id=user.clinic_id, date=today)
-        .select_related("patient", "practitioner")
-        .order_by("patient__last_name", "patient__first_name", "id")
-    )
-
-
-def due_for_reassessment(user: User) -> QuerySet[Plan]:
-    """Approved plans with at least ``course.reassess_after_sessions`` sessions recorded
-    since approval and no newer plan for the patient. Annotated with ``sessions_done``
-    and ``reassess_after``."""
-    if user.clinic_id is None:
-        return Plan.objects.none()
-    newer = Plan.objects.filter(patient_id=OuterRef("patient_id"), pk__gt=OuterRef("pk"))
-    done = (
-        Session.objects.filter(
-            patient_id=OuterRef("patient_id"), created_at__gte=OuterRef("approved_at")
-        )
-        .order_by()
-        .values("patient_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return (
-        Plan.objects.filter(patient__clinic_id=user.clinic_id, status=PlanStatus.APPROVED)
-        .annotate(
-            reassess_after=Cast(KT("data__course__reassess_after_sessions"), IntegerField()),
-            sessions_done=Coalesce(Subquery(done, output_field=IntegerField()), Value(0)),
-        )
-        .filter(~Exists(newer), sessions_done__gte=F("reassess_after"))
-        .select_related("patient")
-        .defer("data")
-        .order_by("patient__last_name", "patient__first_name")
-    )
-
-
-def awaiting_approval(user: User) -> QuerySet[Plan]:
-    """Draft plans that carry a prescription (a plan that stops treatment is not approved)."""
-    if user.clinic_id is None:
-        return Plan.objects.none()
-    return (
-        Plan.objects.filter(patient__clinic_id=user.clinic_id, status=PlanStatus.DRAFT)
-        .exclude(data__prescription=None)
-        .select_related("patient", "created_by")
-        .defer("data")
-        .order_by("created_at")
-    )
 
 
 # --- session form pre-fill --------------------------------------------------------------

@@ -8,9 +8,29 @@ from django.http import Http404
 
 from acuplan.accounts.models import User
 from acuplan.clinic.access import get_patient_for, require_clinical
-from acuplan.outcomes.models import ProgressReview
+from acuplan.outcomes.models import OutcomeResponse, ProgressReview
 
-__all__ = ["clinic_id_for", "get_patient_for", "get_review_for", "require_clinical"]
+__all__ = [
+    "clinic_id_for",
+    "get_patient_for",
+    "get_response_for",
+    "get_review_for",
+    "require_clinical",
+]
+
+
+def get_response_for(user: User, pk: int) -> OutcomeResponse:
+    response = None
+    if user.is_authenticated and user.clinic_id is not None:
+        response = (
+            OutcomeResponse.objects.select_related("patient")
+            .filter(pk=pk, patient__clinic_id=user.clinic_id)
+            .first()
+        )
+    if response is None:
+        raise Http404("no such outcome response")
+    require_clinical(user)
+    return response
 
 
 def get_review_for(user: User, pk: int) -> ProgressReview:

@@ -20,7 +20,7 @@ from acuplan.outcomes.models import (
     ProgressReview,
     QuestionnaireLink,
 )
-from acuplan.outcomes.services import function_instrument_for
+from acuplan.outcomes.services import baseline_response, function_instrument_for
 from acuplan.outcomes.wording import KIND_LABELS
 
 FUNCTION_LABELS = {"rmdq": "RMDQ (0-24)", "odi": "ODI (%)"}
@@ -140,7 +140,8 @@ def load_outcomes(patient: Patient, *, recent: int = 10) -> OutcomeChart:
         reported,
         has_intake=intake is not None,
     )
-    chart.baselines.update(_baselines(chart))
+    base = baseline_response(patient)
+    chart.baselines.update(_baselines(chart, base.answered_on if base else None))
     return chart
 
 
@@ -172,14 +173,15 @@ def _rows(values: list[dict[str, Any]], session_days: list[dt.date]) -> list[Row
     return rows
 
 
-def _baselines(chart: OutcomeChart) -> dict[str, Baseline]:
+def _baselines(chart: OutcomeChart, since: dt.date | None) -> dict[str, Baseline]:
+    """Each series' first value on or after the baseline response's day."""
     kb = default_knowledge()
     out: dict[str, Baseline] = {}
     for name, instrument, label in (
         ("pain", "nrs", "Pain NRS (0-10)"),
         ("function", chart.function_instrument, FUNCTION_LABELS[chart.function_instrument]),
     ):
-        series = chart.series(name)
+        series = [(d, v) for d, v in chart.series(name) if since is None or d >= since]
         if series:
             value = series[0][1]
             needed = improvement_needed(kb.instruments[instrument], value)

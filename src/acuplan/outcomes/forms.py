@@ -62,6 +62,12 @@ class AnswersForm(forms.Form):
                 widget=forms.CheckboxSelectMultiple,
                 required=False,
             )
+            if patient_facing:
+                # No tick cannot tell "none applies" from "not answered": ask.
+                self.fields["rmdq_none"] = forms.BooleanField(
+                    label="None of these statements describes me today",
+                    required=False,
+                )
         if "odi" in measures:
             lo, hi = wording.ODI_ANCHORS
             for i, title in enumerate(items["odi"].items):
@@ -145,7 +151,10 @@ class AnswersForm(forms.Form):
         return data
 
     def _function_given(self) -> bool:
-        return True  # a patient asked the RMDQ answers it: no tick means a score of 0
+        """A statement ticked, or "none of these" ticked: a blank list is not an answer (an
+        empty form must never become a score of 0)."""
+        c = self.cleaned_data
+        return bool(c.get("rmdq") or c.get("rmdq_none"))
 
     def add_service_errors(self, errors: Iterable[FieldError]) -> None:
         for e in errors:

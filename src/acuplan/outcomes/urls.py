@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern] = [
     path("patients/<int:pk>/schedule/", views.schedule, name="schedule"),
     path("patients/<int:pk>/calendar.ics", views.calendar_ics, name="calendar"),
     path("outcomes/reviews/<int:pk>/", views.review_detail, name="review"),
+    path("outcomes/responses/<int:pk>/flags-seen/", views.flags_seen, name="flags_seen"),
     path("q/<str:token>/", views.questionnaire, name="questionnaire"),
     path("clinic/safety/", views.safety, name="safety"),
     path("clinic/outcomes/", views.clinic_outcomes, name="clinic"),

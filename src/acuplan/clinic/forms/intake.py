@@ -20,7 +20,7 @@ from acuplan.clinic.forms.base import (
     number,
     select,
 )
-from acuplan.clinic.models import Patient
+from acuplan.clinic.models import Intake, Patient
 from acuplan.core.intake import (
     BetterWith,
     Bothersome,
@@ -57,6 +57,40 @@ class Group:
     fields: list[forms.BoundField]
     intro: str = ""
     subgroups: tuple[Group, ...] = ()
+
+
+#: What a reassessment intake carries over from the last one (highlighted as such).
+CARRIED = (
+    "patient__sex",
+    "patient__pregnant",
+    "patient__pregnancy_weeks",
+    "medical__medications",
+    "medical__conditions",
+    "medical__needle_phobia",
+    "tcm__tongue_body",
+    "tcm__tongue_coat",
+    "tcm__tongue_features",
+    "tcm__pulse",
+    "tcm__signs",
+)
+
+
+def carried_over(last: Intake, today: dt.date) -> dict[str, Any]:
+    """The last intake's medicines, conditions, pregnancy and TCM findings as initial values
+    of a new intake; the pregnancy week count moves on by the weeks since."""
+    data = last.data
+    out: dict[str, Any] = {}
+    for name in CARRIED:
+        section, key = name.split("__")
+        value = (data.get(section) or {}).get(key)
+        if value in (None, [], ""):
+            continue
+        if name == "medical__medications":
+            value = "\n".join(value)
+        if name == "patient__pregnancy_weeks":
+            value = min(45, int(value) + (today - last.recorded_at.date()).days // 7)
+        out[name] = value
+    return out
 
 
 CLEARANCE_ROWS = 3
@@ -200,9 +234,52 @@ class IntakeForm(ClinicForm):
         label="Jurisdiction", choices=choices(Jurisdiction), required=False
     )
 
-    def __init__(self, *args: Any, patient: Patient, today: dt.date, **kwargs: Any) -> None:
+    confirm_stopped = forms.MultipleChoiceField(
+        label="Confirm a blood thinner has been stopped",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The last intake recorded a blood thinner that is not on this one. Tick only "
+        "when the patient has stopped it; otherwise add it back to the medications.",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        patient: Patient,
+        today: dt.date,
+        flags_to_clear: tuple[str, ...] = (),
+        **kwargs: Any,
+    ) -> None:
+        self.last = patient.intakes.order_by("-version").first()
+        self.flags_to_clear = flags_to_clear
+        self.carried: set[str] = set()
         kwargs.setdefault("initial", self.initial_for(patient, today))
+        if self.last is not None and "initial" in kwargs:
+            carried = carried_over(self.last, today)
+            self.carried = set(carried)
+            kwargs["initial"] = {**kwargs["initial"], **carried}
+        if "initial" in kwargs:  # a blocked patient's flags, ready to be entered as cleared
+            rows = {
+                f"{CLEARANCE_PREFIX}{i}__flag": flag
+                for i, flag in enumerate(flags_to_clear[:CLEARANCE_ROWS])
+            }
+            kwargs["initial"] = {**kwargs["initial"], **rows}
         super().__init__(*args, **kwargs)
+        if self.last is not None:
+            self.fields["confirm_stopped"].choices = [  # type: ignore[attr-defined]
+                (c, f"{c.capitalize()}: {', '.join(e)} (on intake {self.last.version})")
+                for c, e in self.removed_on_last().items()
+            ]
+            note = (
+                f"Carried over from intake {self.last.version} of "
+                f"{self.last.recorded_at:%Y-%m-%d}: check it with the patient."
+            )
+            for name in self.carried:
+                field = self.fields[name]
+                field.help_text = f"{note} {field.help_text}".strip()
+                field.widget.attrs["class"] = (
+                    field.widget.attrs.get("class", "") + " carried"
+                ).strip()
         for extra in (
             _clearance_fields(),
             _start_back_fields(),
@@ -211,6 +288,19 @@ class IntakeForm(ClinicForm):
             _peg_fields(),
         ):
             self.fields.update(extra)
+
+    def removed_on_last(self) -> dict[str, list[str]]:
+        """Blood thinners of the last intake that this form's medications no longer list
+        (all of them while the form is unbound)."""
+        if self.last is None:
+            return {}
+        from acuplan.clinic.services import removed_classes
+
+        now = lines(self.data.get("medical__medications", "")) if self.is_bound else []
+        return removed_classes(self.last, now) if self.is_bound else {}
+
+    def confirmed_removals(self) -> tuple[str, ...]:
+        return tuple(self.cleaned_data.get("confirm_stopped") or ())
 
     @staticmethod
     def initial_for(patient: Patient, today: dt.date) -> dict[str, Any]:
@@ -250,7 +340,8 @@ class IntakeForm(ClinicForm):
         "pain__worse_with pain__better_with pain__morning_stiffness_minutes",
         "red-flags": "red_flags",
         "tcm": "tcm__tongue_body tcm__tongue_coat tcm__tongue_features tcm__pulse tcm__signs",
-        "medical": "medical__medications medical__conditions medical__needle_phobia",
+        "medical": "medical__medications confirm_stopped medical__conditions "
+        "medical__needle_phobia",
         "preferences": "preferences__techniques preferences__max_sessions_per_week "
         "preferences__fee_per_session preferences__currency preferences__payer jurisdiction",
     }
@@ -279,17 +370,25 @@ class IntakeForm(ClinicForm):
             subgroups.append(Group(instrument.replace("_", "-"), title, bound, intro))
         out.append(Group("questionnaires", "Questionnaires", [], "", tuple(subgroups)))
         clearances = [self[n] for n in self.fields if n.startswith(CLEARANCE_PREFIX)]
-        out.insert(
-            2,
-            Group(
-                "clearances",
-                "Red flags ruled out by a physician",
-                clearances,
-                "Only for a red flag that a physician has assessed and ruled out since it was "
-                "raised: the flag stays on the record, marked cleared, and no longer stops "
-                "treatment.",
-            ),
+        intro = (
+            "Only for a red flag that a physician has assessed and ruled out since it was "
+            "raised: the flag stays on the record, marked cleared, and no longer stops "
+            "treatment."
         )
+        if self.flags_to_clear:
+            words = ", ".join(f.replace("_", " ") for f in self.flags_to_clear)
+            intro = (
+                f"The last plan stopped treatment ({words}). If a physician has assessed the "
+                "patient and ruled these out, enter who cleared each and when. " + intro
+            )
+        group = Group("clearances", "Red flags ruled out by a physician", clearances, intro)
+        out.insert(0 if self.flags_to_clear else 2, group)
+        for g in out:
+            g.fields[:] = [
+                f
+                for f in g.fields
+                if f.name != "confirm_stopped" or f.field.choices  # type: ignore[attr-defined]
+            ]
         return out
 
     # --- errors -------------------------------------------------------------------------

@@ -8,8 +8,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from acuplan.clinic import access, pages_support, services
+from acuplan.clinic import access, pages_support, safety_gate, services
 from acuplan.clinic.forms import IntakeForm
+from acuplan.clinic.models import Patient
 from acuplan.clinic.views.base import AuthedRequest, actor, clinic_page, form_page, posted
 from acuplan.core.errors import InvalidInput
 from acuplan.core.intake import parse_intake
@@ -22,7 +23,12 @@ def intake_new(request: AuthedRequest, pk: int) -> HttpResponse:
     Contract errors are checked even when some inputs failed to parse, so the clinician
     sees every problem at once; nothing is stored while any remains."""
     patient = access.get_patient_for(request.user, pk, clinical=True)
-    form = IntakeForm(posted(request), patient=patient, today=timezone.localdate())
+    form = IntakeForm(
+        posted(request),
+        patient=patient,
+        today=timezone.localdate(),
+        flags_to_clear=_flags_to_clear(patient),
+    )
     if request.method == "POST":
         form.is_valid()
         data = form.intake_data()
@@ -30,13 +36,33 @@ def intake_new(request: AuthedRequest, pk: int) -> HttpResponse:
             parse_intake(data)  # pure validation, to report contract errors with form errors
             if not form.errors:
                 plan = pages_support.record_intake_and_plan(
-                    actor=actor(request), patient=patient, data=data
+                    actor=actor(request),
+                    patient=patient,
+                    data=data,
+                    confirmed_removals=form.confirmed_removals(),
                 )
                 return redirect("plan_review", pk=plan.pk)
         except InvalidInput as exc:
             form.add_service_errors(e for e in exc.errors if not _shadowed(form, e.field))
     context = {"patient": patient, "form": form, "groups": form.groups()}
     return form_page(request, "clinic/intake_form.html", context, invalid=form.is_bound)
+
+
+def _flags_to_clear(patient: Patient) -> tuple[str, ...]:
+    """The red flags that stopped the latest plan (the form asks whether they are cleared)."""
+    gate = safety_gate.treatment_gate(patient)
+    if gate.plan is None or gate.plan.triage_decision not in safety_gate.BLOCKING:
+        return tuple(gate.reported_flags)
+    flags = [
+        t.removeprefix("red_flag.")
+        for r in gate.plan.data["triage"]["reasons"]
+        if not r.get("cleared")
+        for t in r.get("findings", [])
+        if t.startswith("red_flag.")
+    ]
+    if not flags and "leg_neuro_both_sides" in gate.plan.data.get("findings", []):
+        flags = ["bilateral_leg_neuro"]
+    return tuple(dict.fromkeys(flags))
 
 
 def _shadowed(form: IntakeForm, path: str) -> bool:

@@ -6,10 +6,12 @@ Errors: InvalidInput (names every bad field, nothing changed), NotPermitted, Con
 for questionnaire links LinkUnknown (404) and LinkGone (410).
 """
 
+from acuplan.outcomes.services.baseline import baseline_response, set_baseline
 from acuplan.outcomes.services.clinic_settings import (
     function_instrument_for,
     set_function_instrument,
 )
+from acuplan.outcomes.services.flags import acknowledge_red_flags, notify_red_flags
 from acuplan.outcomes.services.links import (
     LINK_LIFETIME,
     LinkGone,
@@ -28,15 +30,19 @@ __all__ = [
     "LinkGone",
     "LinkUnknown",
     "ScheduleResult",
+    "acknowledge_red_flags",
     "answer_questionnaire",
+    "baseline_response",
     "completion_rate",
     "function_instrument_for",
+    "notify_red_flags",
     "open_link",
     "record_intake_baseline",
     "record_outcome",
     "review_progress",
     "schedule_appointments",
     "send_questionnaire_link",
+    "set_baseline",
     "set_function_instrument",
     "settle_review",
 ]

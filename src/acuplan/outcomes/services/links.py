@@ -26,6 +26,7 @@ from acuplan.core.outcomes.measures import COUNTS, score_answers
 from acuplan.outcomes.models import OutcomeResponse, QuestionnaireLink, ResponseKind
 from acuplan.outcomes.services.clinic_settings import function_instrument_for
 from acuplan.outcomes.services.common import audit, require_clinical
+from acuplan.outcomes.services.flags import notify_red_flags
 from acuplan.outcomes.services.recording import create_response
 
 LINK_LIFETIME = dt.timedelta(days=7)
@@ -123,10 +124,16 @@ def _usable(link: QuestionnaireLink | None, now: dt.datetime) -> QuestionnaireLi
 
 @transaction.atomic
 def answer_questionnaire(
-    *, token: str, data: Mapping[str, object], now: dt.datetime | None = None
+    *,
+    token: str,
+    data: Mapping[str, object],
+    now: dt.datetime | None = None,
+    dashboard_url: str = "",
 ) -> OutcomeResponse:
     """Record the patient's answers in the chart as a follow-up response and spend the link.
-    The link row is locked first, so two submissions cannot both use it."""
+    The link row is locked first, so two submissions cannot both use it. An empty submission
+    is refused (InvalidInput) and leaves the link usable. A red flag in the answers emails
+    the practitioner (after the commit) and waits on the dashboard's urgent panel."""
     now = now or timezone.now()
     link = (
         QuestionnaireLink.objects.select_for_update(of=("self",))
@@ -149,6 +156,8 @@ def answer_questionnaire(
         instruments=sorted(measures.scores),
         red_flags=measures.answers.get("red_flags", []),
     )
+    if response.red_flags:
+        notify_red_flags(response, dashboard_url)
     return response
 
 

@@ -23,6 +23,7 @@ from acuplan.core.knowledge import default_knowledge
 from acuplan.core.outcomes.measures import TRACKED
 from acuplan.core.outcomes.progress import DECISIONS, decide_progress
 from acuplan.outcomes.models import OutcomeResponse, ProgressReview, ReviewStatus
+from acuplan.outcomes.services.baseline import baseline_response
 from acuplan.outcomes.services.common import (
     approved_plan,
     audit,
@@ -43,8 +44,11 @@ def review_progress(*, actor: Actor, patient: Patient) -> ProgressReview:
     open_review = patient.progress_reviews.filter(status=ReviewStatus.PROPOSED).first()
     if open_review is not None:
         raise Conflict("confirm or override the open progress review before starting another")
+    base = baseline_response(patient)
     responses = list(patient.outcome_responses.order_by("answered_on", "id"))
-    if len(responses) < 2:
+    if base is not None:  # progress runs from the baseline on, never from before it
+        responses = [r for r in responses if (r.answered_on, r.pk) >= (base.answered_on, base.pk)]
+    if base is None or len(responses) < 2:
         raise Conflict("a progress review needs a baseline and at least one later response")
     kb = default_knowledge()
     plan = approved_plan(patient)
@@ -100,7 +104,7 @@ def _pairs(
     current: dict[str, dict[str, Any]] = {}
     for r in responses:
         for k in TRACKED:
-            if k not in r.scores:
+            if r.scores.get(k, {}).get("total") is None:  # not given, or not scorable
                 continue
             entry = {
                 "score": r.scores[k]["total"],

@@ -14,6 +14,7 @@ from acuplan.core.errors import Conflict, FieldError, InvalidInput
 from acuplan.core.knowledge import default_knowledge
 from acuplan.core.outcomes.measures import FIELDS, Measures, score_answers
 from acuplan.outcomes.models import OutcomeResponse, ResponseKind
+from acuplan.outcomes.services.baseline import first_intake_day
 from acuplan.outcomes.services.clinic_settings import function_instrument_for
 from acuplan.outcomes.services.common import audit, require_clinical
 
@@ -34,8 +35,7 @@ def record_outcome(
     errors: list[FieldError] = []
     if kind not in ResponseKind.values:
         errors.append(FieldError("kind", "must be one of " + ", ".join(ResponseKind.values)))
-    if answered_on > timezone.localdate():
-        errors.append(FieldError("answered_on", "is in the future"))
+    errors += check_answered_on(patient, answered_on)
     if session is not None and session.patient_id != patient.pk:
         errors.append(FieldError("session", "must be one of this patient's sessions"))
     if kind == ResponseKind.SESSION and session is None:
@@ -59,6 +59,30 @@ def record_outcome(
         red_flags=measures.answers.get("red_flags", []),
     )
     return response
+
+
+def check_answered_on(patient: Patient, answered_on: dt.date) -> list[FieldError]:
+    """A response is dated on or after the first intake, and not in the future: an earlier
+    one would silently become the baseline."""
+    if answered_on > timezone.localdate():
+        return [FieldError("answered_on", "is in the future")]
+    first = first_intake_day(patient)
+    if first is None:
+        return [
+            FieldError(
+                "answered_on",
+                "the patient has no intake yet: record the intake first (it is the baseline)",
+            )
+        ]
+    if answered_on < first:
+        return [
+            FieldError(
+                "answered_on",
+                f"{answered_on.isoformat()} is before the first intake "
+                f"({first.isoformat()}): outcomes are measured from the intake",
+            )
+        ]
+    return []
 
 
 def create_response(

@@ -4,6 +4,7 @@
 from acuplan.outcomes.views.clinic import clinic_outcomes, safety
 from acuplan.outcomes.views.course import calendar_ics, schedule
 from acuplan.outcomes.views.patient import (
+    flags_seen,
     from_intake,
     link_send,
     outcome_new,
@@ -16,6 +17,7 @@ from acuplan.outcomes.views.public import questionnaire
 __all__ = [
     "calendar_ics",
     "clinic_outcomes",
+    "flags_seen",
     "from_intake",
     "link_send",
     "outcome_new",

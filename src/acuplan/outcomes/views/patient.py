@@ -138,3 +138,13 @@ def link_send(request: AuthedRequest, pk: int) -> HttpResponse:
             request, f"Questionnaire link sent to {link.sent_to} (valid until {expires})."
         )
     return redirect("outcomes:chart", pk=patient.pk)
+
+
+@clinic_page
+@post_only
+def flags_seen(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A clinician has seen the red flags a patient reported: off the urgent panel."""
+    response = access.get_response_for(request.user, pk)
+    services.acknowledge_red_flags(actor=actor(request), response=response)
+    messages.success(request, f"Red flags reported by {response.patient} marked as seen.")
+    return redirect("dashboard")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from acuplan.core.errors import InvalidInput
@@ -43,7 +44,11 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            response = services.answer_questionnaire(token=token, data=form.service_data())
+            response = services.answer_questionnaire(
+                token=token,
+                data=form.service_data(),
+                dashboard_url=request.build_absolute_uri(reverse("dashboard")),
+            )
         except (services.LinkGone, services.LinkUnknown) as exc:
             return _gone(request, exc)
         except InvalidInput as exc:
