@@ -56,5 +56,5 @@ def test_it_stays_within_a_constant_number_of_queries(
     short, _ = _count(client, patient)
     long, page = _count(client, other)
     assert long == short
-    assert short <= 14
+    assert short <= 15  # 14, and one to chain the read's audit event to the one before
     assert "100 responses, oldest first; 100 sessions in all" in page

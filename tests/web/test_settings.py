@@ -52,7 +52,12 @@ def test_it_refuses_unsafe_production_settings(
 
 
 def test_it_starts_in_production_with_a_real_key(tmp_path: Path) -> None:
-    proc = _settings(tmp_path, ACUPLAN_ENV="production", ACUPLAN_SECRET_KEY="k" * 50)
+    proc = _settings(
+        tmp_path,
+        ACUPLAN_ENV="production",
+        ACUPLAN_SECRET_KEY="k" * 50,
+        ACUPLAN_EMAIL_URL="smtp+tls://mailer:secret@mail.clinic.example:587",
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split()[1] == "False"
 

@@ -44,6 +44,8 @@ def session_new(request: AuthedRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"Session of {session.date:%d %b %Y} recorded.")
                 return redirect("patient_chart", pk=patient.pk)
     errors = form.error_summary() + points.errors() + events.errors() if data else []
+    # The form shows the last session's points: reading it is a read of the chart.
+    services.record_read(actor=actor(request), record=patient, patient=patient, what="session_form")
     context: dict[str, Any] = {
         "patient": patient,
         "form": form,
