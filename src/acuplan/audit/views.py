@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from typing import Any, cast
 
 from django import forms
@@ -96,7 +97,7 @@ def audit_log(request: AuthedRequest) -> HttpResponse:
         record_type="audit_log",
         detail={"filters": form.described() if form.is_bound else {}, "page": page.number},
     )
-    rows = [(e, describe(e.action)) for e in page]
+    rows = [(e, describe(e.action), _detail_text(e.detail)) for e in page]
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
@@ -144,9 +145,11 @@ def audit_export(request: AuthedRequest) -> HttpResponse:
     return cast(HttpResponse, response)  # a page like any other to clinic_page
 
 
+def _detail_text(detail: Any) -> str:
+    return "" if not detail else json.dumps(detail, ensure_ascii=False, sort_keys=True)
+
+
 def _csv_safe(detail: Any) -> str:
     """Detail as JSON text; a leading = + - @ would be a formula in a spreadsheet."""
-    import json
-
-    text = json.dumps(detail, ensure_ascii=False, sort_keys=True)
+    text = _detail_text(detail)
     return "'" + text if text[:1] in "=+-@" else text
