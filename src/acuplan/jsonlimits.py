@@ -49,7 +49,7 @@ def loads_limited(data: str | bytes, *, max_bytes: int = MAX_BYTES) -> Any:
     """Parse ``data`` as JSON within the limits; JsonRefused says what is wrong."""
     size = len(data.encode("utf-8") if isinstance(data, str) else data)
     if size > max_bytes:
-        raise JsonRefused(f"the body is {size} bytes; at most {max_bytes}", too_large=True)
+        raise JsonRefused(f"the JSON text is {size} bytes; at most {max_bytes}", too_large=True)
     try:
         value = json.loads(data, parse_int=_number, parse_float=_number, parse_constant=_constant)
     except RecursionError:

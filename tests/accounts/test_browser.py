@@ -3,6 +3,7 @@ Playwright), with screenshots in artifacts/screenshots/security-*.png."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -71,3 +72,22 @@ def test_it_shows_the_lockout_and_the_audit_page(
     admin.bring_to_front()
     admin.screenshot(path=str(SHOTS / "security-02-audit-log.png"), full_page=True)
     assert "A clinic admin lifted a login lockout" in admin.content()
+
+
+def test_it_renders_the_api_docs_without_any_other_site(
+    page: Any, live_server: Any, transactional_db: None
+) -> None:
+    """Swagger UI comes from the application (and passes its CSP): requests to any other
+    host are refused here, as on a clinic network without internet access."""
+    own = live_server.url
+    page.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith(own) else route.abort(),
+    )
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{own}/api/docs")
+    page.get_by_role("heading", name=re.compile("acuplan API")).wait_for()
+    page.get_by_text("/api/patients").first.wait_for()
+    page.screenshot(path=str(SHOTS / "security-03-api-docs.png"))
+    assert not [e for e in errors if "Content Security Policy" in e]

@@ -2,7 +2,8 @@
 
 Production (ACUPLAN_ENV=production) refuses DEBUG, the development secret key and a mail
 set-up that would not deliver (``ACUPLAN_EMAIL_URL`` is required there), and turns on
-HTTPS-only cookies, HSTS and the SSL redirect. Every setting is listed in docs/settings.md.
+HTTPS-only cookies, HSTS and the SSL redirect. README.md, "Running it for real", lists
+the environment variables.
 """
 
 from __future__ import annotations
