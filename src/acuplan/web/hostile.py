@@ -17,6 +17,7 @@ from collections.abc import Callable
 from urllib.parse import unquote_plus
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from acuplan.jsonlimits import JsonRefused, loads_limited
@@ -54,9 +55,14 @@ def check_request(request: HttpRequest) -> None:
         raise Refusal(413, "payload_too_large", f"the body is {length} bytes; at most {limit}")
     if "\x00" in request.path or "\x00" in unquote_plus(request.META.get("QUERY_STRING", "")):
         raise Refusal(400, "bad_request", "the address may not contain NUL characters")
-    if request.method in {"GET", "HEAD", "OPTIONS"} or not length:
+    if request.method in {"GET", "HEAD", "OPTIONS"} or (
+        not length and "chunked" not in request.META.get("HTTP_TRANSFER_ENCODING", "")
+    ):
         return
-    body = request.body
+    try:
+        body = request.body
+    except RequestDataTooBig:  # a chunked body without Content-Length, read past the limit
+        raise Refusal(413, "payload_too_large", f"the body is over {limit} bytes") from None
     content_type = request.content_type or ""
     if (
         b"\x00" in body
