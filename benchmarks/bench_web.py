@@ -94,6 +94,8 @@ def server_env(data_dir: Path) -> dict[str, str]:
         "ACUPLAN_ENV": "production",
         "ACUPLAN_SECRET_KEY": secrets.token_urlsafe(48),
         "ACUPLAN_ALLOWED_HOSTS": HOST,
+        "ACUPLAN_EMAIL_URL": "smtp://localhost:25",  # required in production; nothing is sent
+        "ACUPLAN_SSL_REDIRECT": "false",  # plain HTTP on loopback: no TLS proxy in front
     }
 
 

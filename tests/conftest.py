@@ -18,3 +18,22 @@ EXAMPLES = REPO / "examples"
 @pytest.fixture(scope="session")
 def kb() -> Knowledge:
     return default_knowledge()
+
+
+def _flush_unsealed() -> None:
+    """Transactional tests end with Django emptying every table, the audit log included;
+    the append-only triggers allow that only inside ``seal.unsealed()``."""
+    from django.test import TransactionTestCase
+
+    from acuplan.audit import seal
+
+    original = TransactionTestCase._fixture_teardown
+
+    def _fixture_teardown(self: TransactionTestCase) -> None:
+        with seal.unsealed():
+            original(self)
+
+    TransactionTestCase._fixture_teardown = _fixture_teardown  # type: ignore[method-assign]
+
+
+_flush_unsealed()

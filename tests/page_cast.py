@@ -33,6 +33,8 @@ class Page:
     data: dict[str, Any] = field(default_factory=dict)
     public: bool = False
     """Reachable without logging in (tested separately)."""
+    admin_only: bool = False
+    """For the clinic admin only: every other member of the clinic gets 403."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,10 @@ class PageTable:
     @property
     def private(self) -> list[str]:
         return sorted(name for name, page in self.pages.items() if not page.public)
+
+    @property
+    def admin_pages(self) -> list[str]:
+        return sorted(name for name, page in self.pages.items() if page.admin_only)
 
     @property
     def with_record(self) -> list[str]:
@@ -94,6 +100,18 @@ def cast_tests(table: PageTable) -> dict[str, Callable[..., None]]:
         url = table.url(request, name)
         login(client, getattr(cast, who))
         response = table.call(client, name, url)
+        expected = 403 if table.pages[name].admin_only else table.pages[name].ok
+        assert response.status_code == expected, response.content[:800]
+
+    @pytest.mark.parametrize("name", table.admin_pages or ["(none)"])
+    def test_it_serves_the_clinic_admin(
+        request: pytest.FixtureRequest, client: Client, cast: Cast, name: str
+    ) -> None:
+        if name == "(none)":
+            return  # this table has no admin-only page
+        url = table.url(request, name)
+        login(client, cast.admin)
+        response = table.call(client, name, url)
         assert response.status_code == table.pages[name].ok, response.content[:800]
 
     @pytest.mark.parametrize("name", table.with_record)
@@ -113,7 +131,10 @@ def cast_tests(table: PageTable) -> dict[str, Callable[..., None]]:
         url = table.url(request, name)
         login(client, cast.front_desk)
         response = table.call(client, name, url)
-        if table.pages[name].clinical:
+        if table.pages[name].admin_only:
+            assert response.status_code == 403
+            assert "only a clinic admin" in response.content.decode().lower()
+        elif table.pages[name].clinical:
             assert response.status_code == 403
             assert "front desk staff cannot" in response.content.decode().lower()
         else:
@@ -126,6 +147,7 @@ def cast_tests(table: PageTable) -> dict[str, Callable[..., None]]:
             test_it_gives_each_record_page_the_right_target,
             test_it_sends_anonymous_visitors_to_log_in,
             test_it_serves_the_clinic_s_clinicians,
+            test_it_serves_the_clinic_admin,
             test_it_hides_other_clinics_records,
             test_it_keeps_clinical_pages_from_front_desk,
         )

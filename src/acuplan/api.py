@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import URLPattern, URLResolver, path
 from django.views.decorators.csrf import csrf_exempt
@@ -25,6 +26,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 
 from acuplan.accounts.api import CsrfFailed, api_auth
+from acuplan.accounts.models import User
+from acuplan.audit.log import record_refusal
 from acuplan.clinic.api import router as clinic_router
 from acuplan.core.errors import Conflict, FieldError, InvalidInput, InvalidIntake, NotPermitted
 from acuplan.core.intake import Intake
@@ -59,6 +62,7 @@ ERRORS: dict[type[Exception], ErrorKind] = {
     Http404: ErrorKind(404, "not_found"),
     MethodNotAllowed: ErrorKind(405, "method_not_allowed"),
     Conflict: ErrorKind(409, "conflict"),
+    RequestDataTooBig: ErrorKind(413, "payload_too_large", "the request body is too large"),
     HttpError: ErrorKind(None, None),  # ninja's own, e.g. 400 for a body that is not JSON
     Exception: ErrorKind(500, "server_error", "unexpected server error; it has been logged"),
 }
@@ -157,6 +161,10 @@ class AcuplanAPI(NinjaAPI):
         status, body = error_body(error)
         if status >= 500:
             logger.error("API %s %s failed", request.method, request.path, exc_info=error)
+        elif isinstance(error, NotPermitted | Http404) and isinstance(
+            getattr(request, "auth", None), User
+        ):
+            record_refusal(request.auth, request, status, body["error"]["message"])  # type: ignore[attr-defined]
         return self.create_response(request, body, status=status)
 
     @property

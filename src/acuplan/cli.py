@@ -1,6 +1,7 @@
 """The ``acuplan`` console script. Output layer: the only place that prints.
 
-Exit codes: 0 success; 1 knowledge base invalid or not found; 2 invalid input (usage, intake).
+Exit codes: 0 success; 1 failure (knowledge base invalid, audit chain broken, backup
+failed); 2 invalid input (usage, intake, password, unknown user or token).
 """
 
 from __future__ import annotations
@@ -69,7 +70,14 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=2)
+    serve.add_argument(
+        "--debug", action="store_true", help="Django's DEBUG on (never on a real server)"
+    )
     serve.set_defaults(handler=_serve)
+
+    from acuplan.cli_admin import add_admin_commands
+
+    add_admin_commands(sub)
     return p
 
 
@@ -157,23 +165,22 @@ def _plan(args: argparse.Namespace) -> int:
 
 def _read_json(path: str) -> object:
     from acuplan.core.errors import FieldError, InvalidIntake
+    from acuplan.jsonlimits import MAX_BYTES, JsonRefused, loads_limited
 
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        if path == "-":
+            raw = sys.stdin.buffer.read(MAX_BYTES + 1)
+        else:
+            with Path(path).open("rb") as f:
+                raw = f.read(MAX_BYTES + 1)
     except OSError as exc:
         raise InvalidIntake([FieldError("(file)", f"cannot read {path}: {exc.strerror}")]) from None
-    except UnicodeDecodeError:
-        raise InvalidIntake([FieldError("(file)", f"{path} is not UTF-8 text")]) from None
+    if b"\x00" in raw:
+        raise InvalidIntake([FieldError("(file)", f"{path} contains NUL bytes: not JSON text")])
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidIntake(
-            [
-                FieldError(
-                    "(file)", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-                )
-            ]
-        ) from None
+        return loads_limited(raw)
+    except JsonRefused as exc:
+        raise InvalidIntake([FieldError("(file)", str(exc))]) from None
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -193,8 +200,15 @@ def _demo(args: argparse.Namespace) -> int:
 
     setup_django()
     from acuplan.clinic.demo import create_demo
+    from acuplan.core.errors import InvalidInput
 
-    logins = create_demo(args.password)
+    try:
+        logins = create_demo(args.password)
+    except InvalidInput as exc:
+        print("acuplan demo: the password is refused:", file=sys.stderr)
+        for err in exc.errors:
+            print(f"  {err.message}", file=sys.stderr)
+        return EXIT_INVALID
     print("Demo clinics created (or reset). Log in with password", repr(args.password))
     for clinic, username, role in logins:
         print(f"  {username:<10} {role:<13} {clinic}")
@@ -206,6 +220,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     from acuplan.web.bootstrap import setup_django
 
+    # DEBUG shows every URL and a traceback on a 404 or 500: off unless asked for.
+    os.environ["ACUPLAN_DEBUG"] = "true" if args.debug else os.environ.get("ACUPLAN_DEBUG", "false")
     setup_django()
     print(f"acuplan serving on http://{args.host}:{args.port}/  (Ctrl-C stops)", flush=True)
     gunicorn = Path(sys.executable).with_name("gunicorn")
@@ -218,6 +234,9 @@ def _serve(args: argparse.Namespace) -> int:
         str(args.workers),
         "--access-logfile",
         "-",
+        # questionnaire and password-reset tokens travel in addresses: keep them out of logs
+        "--logger-class",
+        "acuplan.web.redact.RedactingGunicornLogger",
     ]
     os.execv(argv[0], argv)  # noqa: S606 - replaces this process with the server
 

@@ -21,6 +21,7 @@ from acuplan.clinic.services import Actor
 from acuplan.outcomes import services
 from acuplan.outcomes.models import OutcomeResponse
 from tests.browser import SHOTS, chromium
+from tests.outcomes.conftest import intake_before
 from tests.web.conftest import PASSWORD, Cast
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
@@ -51,6 +52,7 @@ def _history(patient: Patient, cast: Cast, plan: Plan) -> None:
     """A baseline, a session check and four sessions, all before today."""
     today = timezone.localdate()
     actor = Actor(cast.owner)
+    intake_before(patient, cast, today - dt.timedelta(days=28))
     rmdq = [True] * 12 + [False] * 12
     for days, kind, nrs, items in (
         (28, "intake", 7, rmdq),

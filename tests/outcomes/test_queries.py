@@ -62,5 +62,7 @@ def test_it_stays_within_a_constant_number_of_queries(
     short, _ = _count(client, patient)
     long, page = _count(client, other)
     assert long == short
-    assert short <= 18
+    # 14; one to chain the read's audit event to the one before (and on PostgreSQL one more
+    # for the advisory lock that orders the chain); three for the baseline
+    assert short <= 19
     assert "100 responses, oldest first; 100 sessions in all" in page

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from acuplan.audit.models import AuditEvent
 from acuplan.clinic.models import Intake, Patient, Plan, Session
 from tests.web.conftest import Cast, example
 from tests.web.test_api_support import (
@@ -109,6 +110,7 @@ def test_it_gives_each_member_of_the_cast_the_right_status(
     op = TABLE[(method, path)]
     client = client_for(None if member == "anonymous" else getattr(cast, member), auth)
     before = row_counts()
+    last_event = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
     response = call(client, method, world.url(path), op.body(world) if op.body else None)
 
@@ -117,7 +119,16 @@ def test_it_gives_each_member_of_the_cast_the_right_status(
         assert response.status_code == expected, response.content
     else:
         assert_error(response, expected, ERROR_CODES[expected])
-        assert row_counts() == before, "a refused request changed the database"
+        audit = "audit.AuditEvent"
+        after = row_counts()
+        assert after.pop(audit) >= before.pop(audit)
+        assert after == before, "a refused request changed the database"
+        # ... but it is audited: a refusal by a signed-in user leaves its event.
+        actions = list(
+            AuditEvent.objects.filter(id__gt=last_event).values_list("action", flat=True)
+        )
+        assert set(actions) <= {"acuplan.access.refused", "acuplan.token.used_from_new_address"}
+        assert ("acuplan.access.refused" in actions) == (member != "anonymous")
 
 
 def test_it_never_lists_another_clinics_patients(cast: Cast, world: World) -> None:

@@ -185,7 +185,7 @@ API_ACTIONS: dict[tuple[str, str], str | None] = {
     ("GET", "/api/schema/intake"): None,
     ("GET", "/api/schema/plan"): None,
     ("POST", "/api/plans"): None,  # stateless: reads and writes no record
-    ("GET", "/api/patients"): None,  # the clinic's list of names, no chart
+    ("GET", "/api/patients"): "acuplan.patient_list.read",  # names the ids shown
     ("POST", "/api/patients"): "acuplan.patient.created",
     ("GET", "/api/patients/{patient_id}"): "acuplan.patient.read",
     ("POST", "/api/patients/{patient_id}/intakes"): "acuplan.intake.recorded",
@@ -225,20 +225,31 @@ def test_it_leaves_one_event_per_api_write_and_chart_read(
         event = latest_event()
         assert event.action == action
         assert event.actor_id == cast.colleague.pk
-        assert event.patient_id == (
-            response.json()["id"] if path == "/api/patients" else world.patient.pk
-        )
+        if (method, path) == ("GET", "/api/patients"):
+            shown = [p["id"] for p in response.json()["items"]]
+            assert (event.patient_id, event.detail["patient_ids"]) == (None, shown)
+        else:
+            assert event.patient_id == (
+                response.json()["id"] if path == "/api/patients" else world.patient.pk
+            )
         assert event.ip == "127.0.0.1"  # REMOTE_ADDR
         before += 1
 
 
-def test_it_records_no_read_when_access_is_refused(cast: Cast, world: World) -> None:
-    before = AuditEvent.objects.count()
+def test_it_records_a_refusal_but_no_read_when_access_is_refused(cast: Cast, world: World) -> None:
+    clients = {
+        m: client_for(getattr(cast, m) if m else None) for m in ("outsider", "front_desk", None)
+    }
+    start = latest_event().pk
     for member, status in (("outsider", 404), ("front_desk", 403), (None, 401)):
-        user = getattr(cast, member) if member else None
-        response = client_for(user).get(f"/api/sessions/{world.session.pk}")
+        response = clients[member].get(f"/api/sessions/{world.session.pk}")
         assert response.status_code == status
-    assert AuditEvent.objects.count() == before
+    events = list(AuditEvent.objects.filter(pk__gt=start).order_by("id"))
+    assert [(e.action, e.actor_id, e.detail["status"]) for e in events] == [
+        ("acuplan.access.refused", cast.outsider.pk, 404),
+        ("acuplan.access.refused", cast.front_desk.pk, 403),
+    ]
+    assert events[0].detail["path"] == f"/api/sessions/{world.session.pk}"
 
 
 # --- failed writes: nothing at all -------------------------------------------------------------
@@ -403,7 +414,11 @@ def test_it_leaves_nothing_behind_when_an_api_write_fails(
     assert_error(call(owner, "POST", url, session_body(chart.approved)), 500, "server_error")
     monkeypatch.undo()
 
-    assert row_counts() == before
+    after = row_counts()
+    # Only the lapsed practitioner's refusal is recorded; nothing else is left.
+    assert after.pop("audit.AuditEvent") == before.pop("audit.AuditEvent") + 1
+    assert latest_event().action == "acuplan.access.refused"
+    assert after == before
 
 
 def test_it_records_the_front_desk_as_actor_when_it_registers_a_patient(cast: Cast) -> None:

@@ -32,7 +32,7 @@ class BearerToken(HttpBearer):
     """``Authorization: Bearer acu_...`` with a token from ``create_token``."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        return user_for_token(token.strip())
+        return user_for_token(token.strip(), request.META.get("REMOTE_ADDR") or None)
 
 
 class SessionAuth(APIKeyCookie):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -15,6 +16,9 @@ class Clinic(models.Model):
     default_fee = models.DecimalField(max_digits=8, decimal_places=2, default=95)
     currency = models.CharField(max_length=3, default="USD")
     created_at = models.DateTimeField(auto_now_add=True)
+    require_admin_two_factor = models.BooleanField(
+        default=False, help_text="Clinic admins must log in with a TOTP code as well."
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -39,6 +43,24 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.get_full_name() or self.username
 
+    @property
+    def is_clinic_admin(self) -> bool:
+        return self.role == Role.CLINIC_ADMIN
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A changed password (``set_password`` on an existing user, from any page,
+        command or shell) revokes the user's API tokens and is audited."""
+        password_changed = getattr(self, "_password", None) is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            from acuplan.accounts.tokens import revoke_all
+            from acuplan.audit.log import record_event
+
+            revoked = revoke_all(self, reason="password changed")
+            record_event(
+                self, "acuplan.auth.password_changed", self, detail={"tokens_revoked": revoked}
+            )
+
 
 class PractitionerProfile(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
@@ -56,4 +78,6 @@ class PractitionerProfile(models.Model):
         return f"{self.user} ({self.licence_state} {self.licence_number})"
 
 
+from acuplan.accounts.idempotency import IdempotentRequest as IdempotentRequest  # noqa: E402
 from acuplan.accounts.tokens import ApiToken as ApiToken  # noqa: E402  (registers the model)
+from acuplan.accounts.two_factor import TotpDevice as TotpDevice  # noqa: E402

@@ -15,13 +15,21 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ConfigDict
 
+from acuplan.accounts.idempotency import run_once
 from acuplan.accounts.models import User
 from acuplan.clinic import access, services
-from acuplan.clinic.api_support import api_actor, api_user, intake_body
+from acuplan.clinic.api_support import (
+    CappedPagination,
+    PatientListPagination,
+    api_actor,
+    api_user,
+    intake_body,
+)
 from acuplan.clinic.models import Intake, Patient, Plan, Session
+from acuplan.clinic.prescription import effective_prescription
 from acuplan.core.errors import FieldError, InvalidInput
 from acuplan.core.intake import Intake as IntakeContract
 from acuplan.core.intake import parse_intake
@@ -31,6 +39,8 @@ from acuplan.core.plan import PLAN_ADAPTER, assess_and_plan, plan_schema
 router = Router()
 
 PAGE_SIZE = 50
+MAX_Q_CHARS, MAX_Q_WORDS = 100, 5  # as on the patient list page
+Text = Annotated[str, Field(max_length=2000)]
 INTAKE_BODY = {
     "requestBody": {
         "required": True,
@@ -55,14 +65,20 @@ class _In(Schema):
 
 
 class PatientIn(_In):
-    first_name: Annotated[str, Field(max_length=100)]
-    last_name: Annotated[str, Field(max_length=100)]
+    first_name: Annotated[str, Field(min_length=1, max_length=100)]
+    last_name: Annotated[str, Field(min_length=1, max_length=100)]
     date_of_birth: dt.date
     sex: Literal["female", "male", "other", "unknown"] = "unknown"
     email: Annotated[str, Field(max_length=254)] = ""
     phone: Annotated[str, Field(max_length=30)] = ""
     physician_name: Annotated[str, Field(max_length=200)] = ""
     physician_contact: Annotated[str, Field(max_length=200)] = ""
+
+
+class PatientQuery(Schema):
+    q: str = Field(
+        "", max_length=MAX_Q_CHARS, description="up to five words of a name, or an email"
+    )
 
 
 class PatientOut(Schema):
@@ -93,9 +109,18 @@ class IntakeOut(IntakeRef):
 
 
 class OverrideIn(_In):
-    kind: Annotated[str, Field(description="add_point | remove_point | technique")]
-    target: Annotated[str, Field(max_length=20, description="a point code or a method")]
-    reason: Annotated[str, Field(max_length=2000)]
+    kind: Literal["add_point", "remove_point", "technique"]
+    target: Annotated[
+        str, Field(min_length=1, max_length=20, description="a point code or a method")
+    ]
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+    overrides_rules: Annotated[
+        list[Annotated[str, Field(min_length=1, max_length=60)]], Field(max_length=20)
+    ] = Field(
+        default_factory=list,
+        description="The safety rules this override sets aside (required, each named, to "
+        "add back a point or a technique a safety rule excludes or forbids).",
+    )
 
 
 class OverrideOut(Schema):
@@ -104,6 +129,8 @@ class OverrideOut(Schema):
     kind: str
     target: str
     reason: str
+    overrides_rules: list[str]
+    """Non-empty: a safety override, naming the rules it sets aside."""
     by_id: int
     at: dt.datetime
 
@@ -126,39 +153,58 @@ class PlanSummary(Schema):
 class PlanOut(PlanSummary):
     data: dict[str, Any]
     overrides: list[OverrideOut]
+    effective_prescription: dict[str, Any] | None = Field(
+        None,
+        description="The prescription with the overrides applied (what is to be given); "
+        "null when the plan stops treatment.",
+    )
+
+    @staticmethod
+    def resolve_effective_prescription(obj: Plan) -> dict[str, Any] | None:
+        return effective_prescription(obj)
 
 
 class SessionPointIn(_In):
-    code: Annotated[str, Field(max_length=10)]
-    side: str | None = None
+    code: Annotated[str, Field(min_length=1, max_length=10)]
+    side: Literal["left", "right", "bilateral", "midline", "as_found"] | None = None
     depth_cun: Annotated[Decimal, Field(ge=0, max_digits=3, decimal_places=1)] | None = None
     de_qi: bool | None = None
     stimulation: Annotated[str, Field(max_length=40)] = ""
 
 
 class AdverseEventIn(_In):
-    kind: Annotated[str, Field(max_length=40)]
-    severity: str
-    description: str = ""
+    kind: Annotated[str, Field(min_length=1, max_length=40)]
+    severity: Literal["mild", "moderate", "serious"]
+    description: Text = ""
 
 
 class SessionIn(_In):
     date: dt.date
-    method: str
-    points: list[SessionPointIn]
-    plan: int | None = Field(None, description="id of this patient's approved plan")
-    retention_minutes: Annotated[int, Field(ge=0)] | None = None
+    method: Literal["manual", "electro", "acupressure"]
+    points: Annotated[list[SessionPointIn], Field(min_length=1, max_length=60)]
+    plan: Annotated[int, Field(ge=1, le=2**62)] | None = Field(
+        None, description="id of this patient's approved plan"
+    )
+    retention_minutes: Annotated[int, Field(ge=0, le=120)] | None = None
     needle_type: Annotated[str, Field(max_length=100)] = ""
     needle_size: Annotated[str, Field(max_length=40)] = ""
-    needle_count: Annotated[int, Field(ge=0)] | None = None
+    needle_count: Annotated[int, Field(ge=0, le=200)] | None = None
     electro: dict[str, Any] = Field(default_factory=dict)
     moxibustion: bool = False
-    cotreatments: list[str] = Field(default_factory=list)
-    notes: str = ""
-    pain_nrs: Annotated[int, Field(ge=0)] | None = None
-    adverse_events: list[AdverseEventIn] = Field(default_factory=list)
-    confirmations: dict[str, Annotated[str, Field(min_length=1, max_length=500)]] = Field(
+    cotreatments: Annotated[list[Annotated[str, Field(max_length=200)]], Field(max_length=20)] = (
+        Field(default_factory=list)
+    )
+    notes: Annotated[str, Field(max_length=10000)] = ""
+    pain_nrs: Annotated[int, Field(ge=0, le=10)] | None = None
+    adverse_events: Annotated[list[AdverseEventIn], Field(max_length=20)] = Field(
+        default_factory=list
+    )
+    confirmations: dict[
+        Annotated[str, Field(min_length=1, max_length=20)],
+        Annotated[str, Field(min_length=1, max_length=500)],
+    ] = Field(
         default_factory=dict,
+        max_length=60,
         description="What the practitioner confirms against the safety filter, with a reason "
         'each: a point code (an excluded point), "CODE.depth" (deeper than the cap), '
         '"method" (a withheld technique) or "moxibustion".',
@@ -235,12 +281,20 @@ def get_plan_schema(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get("/patients", response=list[PatientOut], tags=["patients"])
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(PatientListPagination, page_size=PAGE_SIZE)
 def list_patients(request: HttpRequest, q: str = "") -> QuerySet[Patient]:
-    """The clinic's patients (demographics only; front desk may list them). ``q``: words
-    that must each match a first or last name, or be the email address."""
+    """The clinic's patients (demographics only; front desk may list them). ``q``: at most
+    100 characters and five words, each matching a first or last name, or the email
+    address. The ids shown are recorded in the audit log."""
+    # (q's limits are checked here: @paginate evaluates the signature's annotations in
+    # ninja's own module, so a constrained parameter type cannot be declared there.)
+    words = q.split()
+    if len(q) > MAX_Q_CHARS or len(words) > MAX_Q_WORDS:
+        raise InvalidInput(
+            [FieldError("q", f"at most {MAX_Q_CHARS} characters and {MAX_Q_WORDS} words")]
+        )
     patients = access.patients_for(api_user(request))
-    for word in q.split():
+    for word in words:
         patients = patients.filter(
             Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__iexact=word)
         )
@@ -320,11 +374,12 @@ def override_plan(request: HttpRequest, plan_id: int, payload: OverrideIn) -> An
         kind=payload.kind,
         target=payload.target,
         reason=payload.reason,
+        overrides_rules=tuple(payload.overrides_rules),
     )
 
 
 @router.get("/patients/{patient_id}/plans", response=list[PlanSummary], tags=["plans"])
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(CappedPagination, page_size=PAGE_SIZE)
 def list_plans(request: HttpRequest, patient_id: int) -> QuerySet[Plan]:
     patient = access.get_patient_for(api_user(request), patient_id, clinical=True)
     services.record_read(actor=api_actor(request), record=patient, patient=patient, what="plans")
@@ -334,19 +389,52 @@ def list_plans(request: HttpRequest, patient_id: int) -> QuerySet[Plan]:
 # --- sessions ---------------------------------------------------------------------------
 
 
-@router.post("/patients/{patient_id}/sessions", response={201: SessionOut}, tags=["sessions"])
+IDEMPOTENCY_HEADER = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": "Idempotency-Key",
+            "required": False,
+            "schema": {"type": "string", "minLength": 1, "maxLength": 100},
+            "description": "send the same key when retrying: the session is recorded once",
+        }
+    ]
+}
+
+
+@router.post(
+    "/patients/{patient_id}/sessions",
+    response={201: SessionOut},
+    tags=["sessions"],
+    openapi_extra=IDEMPOTENCY_HEADER,
+)
 def record_session(request: HttpRequest, patient_id: int, payload: SessionIn) -> Session:
-    """Record a treatment (STRICTA fields); ``plan`` is the id of the approved plan followed."""
+    """Record a treatment (STRICTA fields); ``plan`` is the id of the approved plan followed.
+    With an ``Idempotency-Key``, a retry returns the session the first request recorded."""
     user = api_user(request)
     patient = access.get_patient_for(user, patient_id, clinical=True)
     fields = payload.model_dump(exclude={"plan", "points", "adverse_events"})
-    return services.record_session(
-        actor=api_actor(request),
-        patient=patient,
-        plan=_plan_of(user, payload.plan),
-        points=[p.model_dump() for p in payload.points],
-        adverse_events=[e.model_dump() for e in payload.adverse_events],
-        **fields,
+
+    def create() -> Session:
+        return services.record_session(
+            actor=api_actor(request),
+            patient=patient,
+            plan=_plan_of(user, payload.plan),
+            points=[p.model_dump() for p in payload.points],
+            adverse_events=[e.model_dump() for e in payload.adverse_events],
+            **fields,
+        )
+
+    idempotency_key = request.headers.get("Idempotency-Key")
+    if idempotency_key is None:
+        return create()
+    return run_once(
+        user=user,
+        key=idempotency_key,
+        operation=f"record_session:{patient.pk}",
+        body=request.body,
+        create=create,
+        fetch=lambda pk: access.get_session_for(user, pk),
     )
 
 
@@ -360,7 +448,7 @@ def get_session(request: HttpRequest, session_id: int) -> Session:
 
 
 @router.get("/patients/{patient_id}/sessions", response=list[SessionOut], tags=["sessions"])
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(CappedPagination, page_size=PAGE_SIZE)
 def list_sessions(request: HttpRequest, patient_id: int) -> QuerySet[Session]:
     patient = access.get_patient_for(api_user(request), patient_id, clinical=True)
     services.record_read(actor=api_actor(request), record=patient, patient=patient, what="sessions")

@@ -1,14 +1,22 @@
-"""Small helpers the API handlers share: who is acting, and a raw JSON body."""
+"""Small helpers the API handlers share: who is acting, a raw JSON body, and pagination
+with a bounded page number (and, for the patient list, an audit event naming the ids)."""
 
 from __future__ import annotations
 
-import json
+from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from ninja import Field, Schema
 from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination
 
 from acuplan.accounts.models import User
 from acuplan.clinic.services import Actor
+from acuplan.jsonlimits import JsonRefused, loads_limited
+
+MAX_PAGE = 100_000
+"""Past this a page number is refused (a database offset must fit in 64 bits)."""
 
 
 def api_user(request: HttpRequest) -> User:
@@ -27,9 +35,37 @@ def api_actor(request: HttpRequest) -> Actor:
 
 def intake_body(request: HttpRequest) -> object:
     """The request body decoded as JSON, not yet validated (``parse_intake`` does that).
-    A body that is not JSON at all is a 400, as for every other endpoint (ninja's own)."""
+    A body that is not JSON, or is JSON beyond acuplan.jsonlimits, is a 400."""
     try:
-        data: object = json.loads(request.body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise HttpError(400, f"Cannot parse request body ({exc})") from None
+        data: object = loads_limited(request.body)
+    except JsonRefused as exc:
+        raise HttpError(
+            413 if exc.too_large else 400, f"Cannot parse request body ({exc})"
+        ) from None
     return data
+
+
+class CappedPagination(PageNumberPagination):
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=100)
+
+
+class PatientListPagination(CappedPagination):
+    """The patient list: the page's patient ids go into one audit event."""
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any
+    ) -> Any:
+        from acuplan.audit.log import record_list_read
+
+        result = super().paginate_queryset(queryset, pagination, request, **params)
+        items = list(result[self.items_attribute])
+        record_list_read(
+            api_user(request),
+            "acuplan.patient_list.read",
+            [p.pk for p in items],
+            ip=request.META.get("REMOTE_ADDR") or None,
+            page=pagination.page,
+        )
+        return {**result, self.items_attribute: items}

@@ -7,22 +7,16 @@ import json
 from importlib import resources
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from acuplan.accounts.models import Clinic, PractitionerProfile, Role, User
-from acuplan.audit.models import AuditEvent
+from acuplan.accounts.tokens import ApiToken
 from acuplan.clinic import services
-from acuplan.clinic.models import (
-    AdverseEvent,
-    Consent,
-    Intake,
-    Patient,
-    Plan,
-    PlanOverride,
-    Session,
-    SessionPoint,
-)
+from acuplan.clinic.models import Patient, Plan
+from acuplan.core.errors import FieldError, InvalidInput
 
 DEMO_CLINICS = ("riverside", "harbour")
 DEMO_INTAKES = (
@@ -31,6 +25,13 @@ DEMO_INTAKES = (
     "pregnant-24-weeks",
     "red-flag-cauda-equina",
 )
+DEMO_LOGINS = [
+    ("admin", "Alex", "Morgan"),
+    ("dr.lee", "Min", "Lee"),
+    ("chen", "Wei", "Chen"),
+    ("frontdesk", "Jamie", "Fox"),
+    ("dr.patel", "Asha", "Patel"),
+]
 PATIENTS = [
     ("Daniel", "Okafor", "1974-03-02", "male", "chronic-cold-damp"),
     ("Margaret", "Lindqvist", "1959-06-18", "female", "sciatica-on-apixaban"),
@@ -45,23 +46,34 @@ def demo_intake(name: str) -> dict[str, Any]:
     return data
 
 
-def _wipe() -> None:
-    clinics = Clinic.objects.filter(slug__in=DEMO_CLINICS)
-    patients = Patient.objects.filter(clinic__in=clinics)
-    SessionPoint.objects.filter(session__patient__in=patients).delete()
-    AdverseEvent.objects.filter(session__patient__in=patients).delete()
-    Session.objects.filter(patient__in=patients).delete()
-    Consent.objects.filter(patient__in=patients).delete()
-    PlanOverride.objects.filter(plan__patient__in=patients).delete()
-    Plan.objects.filter(patient__in=patients).delete()
-    Intake.objects.filter(patient__in=patients).delete()
-    patients.delete()
-    users = User.objects.filter(clinic__in=clinics)
-    AuditEvent.objects.filter(clinic__in=clinics).delete()
-    AuditEvent.objects.filter(actor__in=users).delete()
-    PractitionerProfile.objects.filter(user__in=users).delete()
-    users.delete()
-    clinics.delete()
+def _retire() -> None:
+    """Retire the previous demo instead of deleting it: the audit log is append-only and
+    its events point at the demo's users, clinics and patients, so those stay. The old
+    clinics get a new slug and name, their users are deactivated and renamed (freeing
+    the demo usernames) and lose their password and API tokens. Nothing is deleted, so
+    this works whatever the old demo recorded (outcomes, reviews, appointments ...)."""
+    for clinic in Clinic.objects.select_for_update().filter(slug__in=DEMO_CLINICS):
+        Clinic.objects.filter(pk=clinic.pk).update(
+            slug=f"{clinic.slug}-retired-{clinic.pk}", name=f"{clinic.name} (retired demo)"
+        )
+        for user in User.objects.filter(clinic=clinic):
+            user.username = f"{user.username}+retired-{user.pk}"
+            user.is_active = False
+            user.set_unusable_password()
+            user.save()
+            ApiToken.objects.filter(user=user).update(revoked=True)
+
+
+def check_password(password: str) -> None:
+    """Django's password validators, for every demo login (InvalidInput says why)."""
+    problems: list[str] = []
+    for username, first, last in DEMO_LOGINS:
+        try:
+            validate_password(password, User(username=username, first_name=first, last_name=last))
+        except ValidationError as exc:
+            problems += [m for m in exc.messages if m not in problems]
+    if problems:
+        raise InvalidInput([FieldError("password", m) for m in problems])
 
 
 def _user(
@@ -95,8 +107,10 @@ def _user(
 
 @transaction.atomic
 def create_demo(password: str) -> list[tuple[str, str, str]]:
-    """Reset the demo clinics; returns (clinic, username, role) for every demo login."""
-    _wipe()
+    """Reset the demo clinics; returns (clinic, username, role) for every demo login.
+    InvalidInput when ``password`` fails Django's password validators."""
+    check_password(password)
+    _retire()
     riverside = Clinic.objects.create(name="Riverside Acupuncture", slug="riverside")
     harbour = Clinic.objects.create(name="Harbour Integrative Clinic", slug="harbour")
     _user(riverside, "admin", Role.CLINIC_ADMIN, password, "Alex", "Morgan")

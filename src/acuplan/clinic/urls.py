@@ -4,14 +4,11 @@ which fails when a page has no access expectations."""
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, path
 
+from acuplan.accounts.views import LoginView
 from acuplan.clinic import views
 
 urlpatterns: list[URLPattern] = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.dashboard, name="dashboard"),
     path("patients/", views.patient_list, name="patient_list"),

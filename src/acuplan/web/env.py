@@ -38,3 +38,16 @@ def data_dir() -> Path:
     path = Path(env_str("ACUPLAN_DATA_DIR", "var")).resolve()
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def env_int(name: str, default: int, *, low: int = 0, high: int = 10**9) -> int:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}, not {value}")
+    return value

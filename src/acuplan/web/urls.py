@@ -17,6 +17,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/", api.urls),
+    path("", include("acuplan.accounts.urls")),
+    path("", include("acuplan.audit.urls")),
     path("", include("acuplan.clinic.urls")),
     path("", include("acuplan.outcomes.urls")),
 ]

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from acuplan.accounts.models import User
+from acuplan.audit.log import record_refusal
 from acuplan.clinic.services import Actor
 from acuplan.core.errors import Conflict, NotPermitted
 
@@ -33,7 +34,8 @@ ERROR_TITLES = {403: "Not permitted", 404: "Not found", 405: "Not allowed", 409:
 
 def clinic_page(view: PageView[P]) -> DjangoView[P]:
     """Sign-in required; then NotPermitted -> 403, Http404 -> 404 and Conflict -> 409,
-    each as a page that says why. The only place these errors are turned into responses."""
+    each as a page that says why. The only place these errors are turned into responses;
+    each 403 and 404 is recorded in the audit log (``acuplan.access.refused``)."""
 
     def page(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
@@ -41,8 +43,10 @@ def clinic_page(view: PageView[P]) -> DjangoView[P]:
         try:
             return view(cast(AuthedRequest, request), *args, **kwargs)
         except NotPermitted as exc:
+            record_refusal(request.user, request, 403, str(exc))
             return error_page(request, 403, str(exc))
-        except Http404:
+        except Http404 as exc:
+            record_refusal(request.user, request, 404, str(exc))
             return error_page(request, 404, "there is no such record in your clinic")
         except Conflict as exc:
             return error_page(request, 409, str(exc))

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from acuplan.audit.log import record_list_read
 from acuplan.clinic import access, services
 from acuplan.clinic.chart import INSTRUMENT_NAMES, load_chart
 from acuplan.clinic.forms import PatientForm
@@ -29,6 +30,13 @@ def patient_list(request: AuthedRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     patients = search(access.patients_for(request.user), q).select_related("practitioner")
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    record_list_read(
+        request.user,
+        "acuplan.patient_list.read",
+        [p.pk for p in page],
+        ip=actor(request).ip,
+        page=page.number,
+    )
     return render(request, "clinic/patient_list.html", {"page": page, "q": q})
 
 

@@ -32,6 +32,9 @@ def session_new(request: AuthedRequest, pk: int) -> HttpResponse:
     gate = safety_gate.treatment_gate(patient)
     if gate.blocked:
         # The page says why before anything is typed; services.record_session decides.
+        services.record_read(
+            actor=actor(request), record=patient, patient=patient, what="session_form"
+        )
         blocked = {"patient": patient, "gate": gate}
         return render(request, "clinic/session_blocked.html", blocked, status=409)
     prefill = pages_support.session_prefill(patient, today)
@@ -52,6 +55,8 @@ def session_new(request: AuthedRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"Session of {session.date:%d %b %Y} recorded.")
                 return redirect("patient_chart", pk=patient.pk)
     errors = form.error_summary() + points.errors() + events.errors() if data else []
+    # The form shows the last session's points: reading it is a read of the chart.
+    services.record_read(actor=actor(request), record=patient, patient=patient, what="session_form")
     context: dict[str, Any] = {
         "patient": patient,
         "form": form,

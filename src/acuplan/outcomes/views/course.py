@@ -46,6 +46,7 @@ def schedule(request: AuthedRequest, pk: int) -> HttpResponse:
         patient=patient, status=Appointment.Status.SCHEDULED, starts_at__gte=timezone.now()
     ).order_by("starts_at")
     plan = approved_plan(patient)
+    record_read(actor=actor(request), record=patient, patient=patient, what="schedule")
     start = form.cleaned_data.get("start") if form.is_bound and form.is_valid() else None
     start = start or form.initial["start"]
     preview = preview_schedule(patient, start) if plan else None

@@ -1,0 +1,81 @@
+"""The one registry of audit action codes. ``record_event`` refuses a code that is not
+here, so every action a user can meet on the audit page has a description.
+
+Codes are ``acuplan.<what>.<verb>``; reads of one record are ``acuplan.<what>.read``.
+"""
+
+from __future__ import annotations
+
+ACTIONS: dict[str, str] = {
+    # --- authentication and accounts ----------------------------------------------------
+    "acuplan.auth.login": "Logged in",
+    "acuplan.auth.login_failed": "A login failed (wrong username, password or code)",
+    "acuplan.auth.logout": "Logged out",
+    "acuplan.auth.locked_out": "Logins were locked out after too many failures",
+    "acuplan.auth.unlocked": "A clinic admin lifted a login lockout",
+    "acuplan.auth.password_changed": "A password was changed (its API tokens were revoked)",
+    "acuplan.auth.password_reset_requested": "A password reset email was asked for",
+    "acuplan.auth.session_expired": "A session ended after idling or reaching its time limit",
+    "acuplan.auth.two_factor_enabled": "A second factor (TOTP) was set up",
+    "acuplan.auth.two_factor_disabled": "A second factor (TOTP) was removed",
+    "acuplan.clinic_security.changed": "The clinic's security settings were changed",
+    "acuplan.token.created": "An API token was made",
+    "acuplan.token.revoked": "An API token was revoked",
+    "acuplan.token.used_from_new_address": "An API token was used from a new address",
+    # --- refusals -----------------------------------------------------------------------
+    "acuplan.access.refused": "A request for a record was refused (403 or 404)",
+    # --- clinical writes ----------------------------------------------------------------
+    "acuplan.patient.created": "A patient was registered",
+    "acuplan.intake.recorded": "An intake was recorded",
+    "acuplan.plan.created": "A plan was made from an intake",
+    "acuplan.plan.approved": "A plan was approved",
+    "acuplan.plan.overridden": "A plan's prescription was overridden (a safety override names "
+    "the rules it sets aside)",
+    "acuplan.referral.made": "The referral a blocking triage raised was recorded as made",
+    "acuplan.consent.recorded": "Consent was recorded",
+    "acuplan.session.recorded": "A treatment session was recorded",
+    "acuplan.outcome.recorded": "An outcome response was recorded",
+    "acuplan.outcome.answered_by_link": "A patient answered a questionnaire link",
+    "acuplan.outcome.baseline_set": "The response progress is measured from was changed",
+    "acuplan.red_flags.seen": "A clinician saw red flags a patient reported between visits",
+    "acuplan.outcome_settings.changed": "The clinic's outcome questionnaire was changed",
+    "acuplan.progress.reviewed": "A progress review was proposed",
+    "acuplan.progress.confirmed": "A progress decision was confirmed",
+    "acuplan.progress.overridden": "A progress decision was overridden",
+    "acuplan.course.scheduled": "A course of appointments was booked",
+    "acuplan.questionnaire_link.sent": "A questionnaire link was emailed",
+    # --- reads of one patient's record --------------------------------------------------
+    "acuplan.patient.read": "A patient's demographics were read (API)",
+    "acuplan.details.read": "A patient's contact details and visits were read",
+    "acuplan.chart.read": "A patient's chart was read",
+    "acuplan.intake.read": "An intake was read",
+    "acuplan.plan.read": "A plan was read",
+    "acuplan.plans.read": "A patient's plans were listed",
+    "acuplan.handout.read": "A plan's patient handout was read",
+    "acuplan.session.read": "A treatment session was read",
+    "acuplan.sessions.read": "A patient's sessions were listed",
+    "acuplan.session_form.read": "The session form was opened (it shows the last points)",
+    "acuplan.outcomes.read": "A patient's outcomes were read",
+    "acuplan.progress.read": "A progress review was read",
+    "acuplan.schedule.read": "A patient's schedule was read",
+    "acuplan.calendar.read": "A patient's appointments were downloaded",
+    # --- list reads that show patient data (detail.patient_ids names them) --------------
+    "acuplan.patient_list.read": "The patient list was shown",
+    "acuplan.dashboard.read": "The dashboard was shown",
+    # --- the audit log itself -----------------------------------------------------------
+    "acuplan.audit.read": "The audit log was read",
+    "acuplan.audit.exported": "The audit log was exported as CSV",
+}
+
+
+class UnknownAction(ValueError):
+    """An action code that is not in :data:`ACTIONS`."""
+
+
+def describe(action: str) -> str:
+    return ACTIONS.get(action, action)
+
+
+def require_known(action: str) -> None:
+    if action not in ACTIONS:
+        raise UnknownAction(f"audit action {action!r} is not registered in acuplan.audit.actions")

@@ -1,0 +1,3 @@
+"""The clinic fixture chain and cast of tests/web."""
+
+from tests.web.conftest import *  # noqa: F403  (fixtures: clinic, cast, patient, plan ...)
