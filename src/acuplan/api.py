@@ -32,6 +32,7 @@ from acuplan.clinic.api import router as clinic_router
 from acuplan.core.errors import Conflict, FieldError, InvalidInput, InvalidIntake, NotPermitted
 from acuplan.core.intake import Intake
 from acuplan.core.plan import PLAN_ADAPTER
+from acuplan.outcomes.api import router as outcomes_router
 
 logger = logging.getLogger("acuplan.api")
 
@@ -239,3 +240,4 @@ def ping(request: HttpRequest) -> dict[str, bool]:
 
 
 api.add_router("", clinic_router)
+api.add_router("", outcomes_router)

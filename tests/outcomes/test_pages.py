@@ -25,14 +25,15 @@ PAGES: dict[str, Page] = {
     "new": Page("patient"),
     "review_new": Page("reviewable", method="POST", ok=302),
     "from_intake": Page("patient_with_intake", method="POST", ok=302),
-    "link_send": Page("patient", method="POST", ok=302),
-    "schedule": Page("patient"),
+    "link_send": Page("patient", method="POST", ok=302, clinical=False),
+    "schedule": Page("patient", clinical=False),
     "calendar": Page("patient", clinical=False),
     "review": Page("progress_review"),
     "questionnaire": Page(public=True),
     "safety": Page(),
     "clinic": Page(clinical=False),
     "flags_seen": Page("flagged_response", method="POST", ok=302),
+    "baseline_set": Page("patient", method="POST", ok=302),
 }
 TABLE = PageTable(PAGES, outcome_urls, "outcomes")
 globals().update(cast_tests(TABLE))

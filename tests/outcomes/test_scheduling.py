@@ -101,18 +101,28 @@ def _response(patient: Patient, cast: Cast) -> int:
     return record(patient, cast, days_ago(1), pain_nrs=4).pk
 
 
-def test_it_needs_an_approved_plan_a_future_start_and_a_clinician(
+def test_it_needs_an_approved_plan_and_a_future_start(
     cast: Cast, patient: Patient, plan: Plan
 ) -> None:
     with pytest.raises(Conflict, match="approve a plan"):
         book(patient, cast)
     with pytest.raises(InvalidInput, match="start: is in the past"):
         book(patient, cast, days_ago(3))
-    with pytest.raises(NotPermitted):
+    with pytest.raises(NotPermitted, match="another clinic"):
         services.schedule_appointments(
-            actor=Actor(cast.front_desk), patient=patient, start=next_monday()
+            actor=Actor(cast.outsider), patient=patient, start=next_monday()
         )
     assert not Appointment.objects.exists()
+
+
+def test_it_lets_the_front_desk_book_the_course(
+    cast: Cast, patient: Patient, approved_plan: Plan
+) -> None:
+    result = services.schedule_appointments(
+        actor=Actor(cast.front_desk), patient=patient, start=next_monday()
+    )
+    assert len(result.appointments) == 10
+    assert {a.created_by_id for a in result.appointments} == {cast.front_desk.pk}
 
 
 def test_it_books_through_the_schedule_page(

@@ -22,6 +22,7 @@ from tests.web.test_api_support import (
     openapi_operations,
     row_counts,
     session_body,
+    today,
 )
 
 MEMBERS = ("owner", "colleague", "outsider", "front_desk")
@@ -84,6 +85,11 @@ TABLE: dict[tuple[str, str], Op] = {
     ),
     ("GET", "/api/sessions/{session_id}"): Op(clinical(200)),
     ("GET", "/api/patients/{patient_id}/sessions"): Op(clinical(200)),
+    ("POST", "/api/patients/{patient_id}/outcomes"): Op(
+        clinical(201),
+        lambda w: {"instrument": "nrs", "answers": 4, "answered_on": today().isoformat()},
+    ),
+    ("GET", "/api/patients/{patient_id}/outcomes"): Op(clinical(200)),
 }
 
 CALLERS = [(m, auth) for m in MEMBERS for auth in ("token", "session")] + [("anonymous", "-")]

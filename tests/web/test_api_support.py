@@ -134,5 +134,9 @@ def session_body(plan: Plan | None = None, **changes: Any) -> dict[str, Any]:
     return body
 
 
+def today() -> dt.date:
+    return timezone.localdate()
+
+
 def yesterday() -> dt.date:
     return timezone.localdate() - dt.timedelta(days=1)

@@ -131,6 +131,11 @@ def _record_referral_made(actor: services.Actor, c: Chart) -> tuple[models.Model
     return made, c.blocked.patient
 
 
+def _update_patient(actor: services.Actor, c: Chart) -> tuple[models.Model, Patient]:
+    patient = services.update_patient(actor=actor, patient=c.patient, data={"phone": "555-0101"})
+    return patient, c.patient
+
+
 WRITES: dict[str, tuple[Write, str]] = {
     "create_patient": (_create_patient, "acuplan.patient.created"),
     "record_intake": (_record_intake, "acuplan.intake.recorded"),
@@ -140,6 +145,7 @@ WRITES: dict[str, tuple[Write, str]] = {
     "record_consent": (_record_consent, "acuplan.consent.recorded"),
     "record_session": (_record_session, "acuplan.session.recorded"),
     "record_referral_made": (_record_referral_made, "acuplan.referral.made"),
+    "update_patient": (_update_patient, "acuplan.patient.updated"),
 }
 
 
@@ -198,6 +204,8 @@ API_ACTIONS: dict[tuple[str, str], str | None] = {
     ("POST", "/api/patients/{patient_id}/sessions"): "acuplan.session.recorded",
     ("GET", "/api/sessions/{session_id}"): "acuplan.session.read",
     ("GET", "/api/patients/{patient_id}/sessions"): "acuplan.sessions.read",
+    ("POST", "/api/patients/{patient_id}/outcomes"): "acuplan.outcome.recorded",
+    ("GET", "/api/patients/{patient_id}/outcomes"): "acuplan.outcomes.read",
 }
 
 

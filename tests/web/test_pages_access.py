@@ -22,6 +22,7 @@ PAGES: dict[str, Page] = {
     "patient_new": Page(clinical=False),
     "patient_chart": Page("patient"),
     "patient_details": Page("patient", clinical=False),
+    "patient_edit": Page("patient", clinical=False),
     "intake_new": Page("patient"),
     "session_new": Page("planned_patient"),
     "intake_detail": Page("intake"),

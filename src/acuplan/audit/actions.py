@@ -26,6 +26,7 @@ ACTIONS: dict[str, str] = {
     "acuplan.access.refused": "A request for a record was refused (403 or 404)",
     # --- clinical writes ----------------------------------------------------------------
     "acuplan.patient.created": "A patient was registered",
+    "acuplan.patient.updated": "A patient's details were corrected (old and new values kept)",
     "acuplan.intake.recorded": "An intake was recorded",
     "acuplan.plan.created": "A plan was made from an intake",
     "acuplan.plan.approved": "A plan was approved",

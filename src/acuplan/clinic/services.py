@@ -84,8 +84,11 @@ def _patient_fields(data: dict[str, Any]) -> dict[str, Any]:
     fields: dict[str, Any] = dict(clean)
     try:
         born = dt.date.fromisoformat(clean.get("date_of_birth", ""))
-        if born > timezone.localdate():
+        today = timezone.localdate()
+        if born > today:
             errors.append(FieldError("date_of_birth", "is in the future"))
+        elif born.year < today.year - 120:
+            errors.append(FieldError("date_of_birth", "is more than 120 years ago"))
         fields["date_of_birth"] = born
     except ValueError:
         errors.append(FieldError("date_of_birth", "required, as YYYY-MM-DD"))
@@ -122,6 +125,35 @@ def create_patient(*, actor: Actor, data: dict[str, Any]) -> Patient:
         raise NotPermitted("the user belongs to no clinic")
     patient = Patient.objects.create(clinic=actor.user.clinic, practitioner=practitioner, **fields)
     _audit(actor, "acuplan.patient.created", patient, patient)
+    return patient
+
+
+#: What front desk may correct on a patient record; clinical staff may correct all of it.
+CONTACT_FIELDS = ("email", "phone", "physician_name", "physician_contact")
+
+
+@transaction.atomic
+def update_patient(*, actor: Actor, patient: Patient, data: dict[str, Any]) -> Patient:
+    """Correct a patient's details. Front desk may change the contact details only; the
+    audit event keeps every old value beside the new one. Fields left out stay as they are."""
+    if actor.user.clinic_id != patient.clinic_id:
+        raise NotPermitted("the patient belongs to another clinic")
+    if not actor.user.is_clinical:
+        refused = [k for k in data if k not in CONTACT_FIELDS]
+        _require([FieldError(k, "front desk may change contact details only") for k in refused])
+    current = {k: getattr(patient, k) for k in ("first_name", "last_name", "sex", *CONTACT_FIELDS)}
+    current["date_of_birth"] = patient.date_of_birth.isoformat()
+    fields = _patient_fields({**current, **data})
+    changes = {
+        k: [str(old), str(fields[k])]
+        for k, old in {**current, "date_of_birth": patient.date_of_birth}.items()
+        if fields[k] != old
+    }
+    if not changes:
+        return patient
+    Patient.objects.filter(pk=patient.pk).update(**{k: fields[k] for k in changes})
+    patient.refresh_from_db()
+    _audit(actor, "acuplan.patient.updated", patient, patient, changes=changes)
     return patient
 
 

@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern] = [
     path("patients/new/", views.patient_new, name="patient_new"),
     path("patients/<int:pk>/", views.patient_chart, name="patient_chart"),
     path("patients/<int:pk>/details/", views.patient_details, name="patient_details"),
+    path("patients/<int:pk>/edit/", views.patient_edit, name="patient_edit"),
     path("patients/<int:pk>/intakes/new/", views.intake_new, name="intake_new"),
     path("patients/<int:pk>/sessions/new/", views.session_new, name="session_new"),
     path("intakes/<int:pk>/", views.intake_detail, name="intake_detail"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.utils import timezone
@@ -45,6 +45,7 @@ _COLUMNS = (
 class Row:
     """One response, as the table and the plot show it."""
 
+    id: int
     day: dt.date
     kind: str
     pain_nrs: int | None
@@ -86,6 +87,8 @@ class OutcomeChart:
     upcoming: list[Appointment]
     new_red_flags: list[str] = field(default_factory=list)
     has_intake: bool = False
+    baseline_id: int | None = None
+    """The response progress is measured from (the clinician's choice or the default)."""
 
     def series(self, name: str) -> list[tuple[dt.date, float]]:
         """(day, value) for "pain" or "function" (the plotted instrument only)."""
@@ -142,7 +145,7 @@ def load_outcomes(patient: Patient, *, recent: int = 10) -> OutcomeChart:
     )
     base = baseline_response(patient)
     chart.baselines.update(_baselines(chart, base.answered_on if base else None))
-    return chart
+    return replace(chart, baseline_id=base.pk if base else None)
 
 
 def _rows(values: list[dict[str, Any]], session_days: list[dt.date]) -> list[Row]:
@@ -154,6 +157,7 @@ def _rows(values: list[dict[str, Any]], session_days: list[dt.date]) -> list[Row
         since = bisect.bisect_right(session_days, day) - low
         rows.append(
             Row(
+                id=int(v["id"]),
                 day=day,
                 kind=str(v["kind"]),
                 pain_nrs=v["pain_nrs"],

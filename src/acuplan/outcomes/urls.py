@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern] = [
     path("patients/<int:pk>/outcomes/from-intake/", views.from_intake, name="from_intake"),
     path("patients/<int:pk>/outcomes/review/", views.review_new, name="review_new"),
     path("patients/<int:pk>/outcomes/link/", views.link_send, name="link_send"),
+    path("patients/<int:pk>/outcomes/baseline/", views.baseline_set, name="baseline_set"),
     path("patients/<int:pk>/schedule/", views.schedule, name="schedule"),
     path("patients/<int:pk>/calendar.ics", views.calendar_ics, name="calendar"),
     path("outcomes/reviews/<int:pk>/", views.review_detail, name="review"),

@@ -3,7 +3,13 @@ through ``services`` and renders a template; ``base.clinic_page`` maps domain er
 
 from acuplan.clinic.views.dashboard import dashboard
 from acuplan.clinic.views.intakes import intake_detail, intake_new
-from acuplan.clinic.views.patients import patient_chart, patient_details, patient_list, patient_new
+from acuplan.clinic.views.patients import (
+    patient_chart,
+    patient_details,
+    patient_edit,
+    patient_list,
+    patient_new,
+)
 from acuplan.clinic.views.plans import (
     plan_approve,
     plan_handout,
@@ -19,6 +25,7 @@ __all__ = [
     "intake_new",
     "patient_chart",
     "patient_details",
+    "patient_edit",
     "patient_list",
     "patient_new",
     "plan_approve",

@@ -76,3 +76,32 @@ def patient_details(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     services.record_read(actor=actor(request), record=patient, patient=patient, what="details")
     return render(request, "clinic/patient_details.html", {"patient": patient, "visits": visits})
+
+
+@clinic_page
+def patient_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Correct a patient's details (front desk: contact details only). Audited, old value
+    kept beside the new one."""
+    patient = access.get_patient_for(request.user, pk)
+    initial = {
+        name: getattr(patient, name)
+        for name in ("first_name", "last_name", "sex", *services.CONTACT_FIELDS)
+    }
+    initial["date_of_birth"] = patient.date_of_birth.isoformat()
+    form = PatientForm(posted(request), initial=initial)
+    if not request.user.is_clinical:
+        for name in form.fields:
+            if name not in services.CONTACT_FIELDS:
+                form.fields[name].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        if not request.user.is_clinical:
+            data = {k: v for k, v in data.items() if k in services.CONTACT_FIELDS}
+        try:
+            services.update_patient(actor=actor(request), patient=patient, data=data)
+        except InvalidInput as exc:
+            form.add_service_errors(exc.errors)
+        else:
+            return redirect("patient_details", pk=patient.pk)
+    context = {"form": form, "patient": patient, "editing": True}
+    return form_page(request, "clinic/patient_form.html", context, invalid=form.is_bound)

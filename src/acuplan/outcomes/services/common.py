@@ -9,6 +9,7 @@ from django.db import models
 from acuplan.audit.log import record_event
 from acuplan.clinic.models import Patient, Plan, PlanStatus, Session
 from acuplan.clinic.services import Actor, require_clinical_actor
+from acuplan.core.errors import NotPermitted
 
 
 def audit(
@@ -29,6 +30,13 @@ def audit(
 
 def require_clinical(actor: Actor) -> None:
     require_clinical_actor(actor, "record or read clinical outcomes")
+
+
+def require_member(actor: Actor, patient: Patient) -> None:
+    """Front-desk work (booking, sending questionnaire links): any member of the patient's
+    clinic."""
+    if actor.user.clinic_id is None or actor.user.clinic_id != patient.clinic_id:
+        raise NotPermitted("the patient belongs to another clinic")
 
 
 def approved_plan(patient: Patient) -> Plan | None:

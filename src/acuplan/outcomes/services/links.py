@@ -25,7 +25,7 @@ from acuplan.core.knowledge import default_knowledge
 from acuplan.core.outcomes.measures import COUNTS, score_answers
 from acuplan.outcomes.models import OutcomeResponse, QuestionnaireLink, ResponseKind
 from acuplan.outcomes.services.clinic_settings import function_instrument_for
-from acuplan.outcomes.services.common import audit, require_clinical
+from acuplan.outcomes.services.common import audit, require_member
 from acuplan.outcomes.services.flags import notify_red_flags
 from acuplan.outcomes.services.recording import create_response
 
@@ -61,8 +61,9 @@ def send_questionnaire_link(
 ) -> QuestionnaireLink:
     """Create a link and email it to the patient (``url_for(token)`` builds the absolute
     address). The email goes out inside the transaction: if sending fails, no link exists.
-    Raises InvalidInput("email") when the patient has no email address."""
-    require_clinical(actor)
+    Raises InvalidInput("email") when the patient has no email address. Front desk may send
+    one: the link carries no clinical content."""
+    require_member(actor, patient)
     if not patient.email:
         raise InvalidInput([FieldError("email", "the patient has no email address on file")])
     token = secrets.token_urlsafe(TOKEN_BYTES)

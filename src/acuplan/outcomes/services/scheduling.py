@@ -21,7 +21,7 @@ from acuplan.outcomes.services.common import (
     audit,
     course_sessions,
     intake_preferences,
-    require_clinical,
+    require_member,
 )
 
 RESPONDER = "continue_then_taper"
@@ -86,8 +86,8 @@ def schedule_appointments(
 ) -> ScheduleResult:
     """Book the sessions of the approved plan not yet given, from ``start`` at ``at`` (clinic
     local time). Future appointments booked earlier are cancelled and replaced, so running
-    it again reschedules. Conflict without an approved plan."""
-    require_clinical(actor)
+    it again reschedules. Conflict without an approved plan. Front desk may book."""
+    require_member(actor, patient)
     errors: list[FieldError] = []
     if start < timezone.localdate():
         errors.append(FieldError("start", "is in the past"))

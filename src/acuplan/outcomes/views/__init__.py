@@ -4,6 +4,7 @@
 from acuplan.outcomes.views.clinic import clinic_outcomes, safety
 from acuplan.outcomes.views.course import calendar_ics, schedule
 from acuplan.outcomes.views.patient import (
+    baseline_set,
     flags_seen,
     from_intake,
     link_send,
@@ -15,6 +16,7 @@ from acuplan.outcomes.views.patient import (
 from acuplan.outcomes.views.public import questionnaire
 
 __all__ = [
+    "baseline_set",
     "calendar_ics",
     "clinic_outcomes",
     "flags_seen",

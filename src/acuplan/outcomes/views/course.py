@@ -29,7 +29,8 @@ def _next_weekday(day: dt.date) -> dt.date:
 
 @clinic_page
 def schedule(request: AuthedRequest, pk: int) -> HttpResponse:
-    patient = access.get_patient_for(request.user, pk, clinical=True)
+    """Front desk books too: the page shows the course's visits, never its clinical content."""
+    patient = access.get_patient_for(request.user, pk)
     form = ScheduleForm(posted(request), initial={"start": _next_weekday(timezone.localdate())})
     if request.method == "POST" and form.is_valid():
         try:

@@ -121,7 +121,8 @@ def review_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @clinic_page
 @post_only
 def link_send(request: AuthedRequest, pk: int) -> HttpResponse:
-    patient = access.get_patient_for(request.user, pk, clinical=True)
+    """Front desk may send a link (it carries no clinical content)."""
+    patient = access.get_patient_for(request.user, pk)
 
     def url_for(token: str) -> str:
         return request.build_absolute_uri(reverse("outcomes:questionnaire", args=[token]))
@@ -137,6 +138,8 @@ def link_send(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.success(
             request, f"Questionnaire link sent to {link.sent_to} (valid until {expires})."
         )
+    if not request.user.is_clinical:
+        return redirect("patient_details", pk=patient.pk)
     return redirect("outcomes:chart", pk=patient.pk)
 
 
@@ -148,3 +151,28 @@ def flags_seen(request: AuthedRequest, pk: int) -> HttpResponse:
     services.acknowledge_red_flags(actor=actor(request), response=response)
     messages.success(request, f"Red flags reported by {response.patient} marked as seen.")
     return redirect("dashboard")
+
+
+@clinic_page
+@post_only
+def baseline_set(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Choose the response progress is measured from (a reason is required; audited)."""
+    patient = access.get_patient_for(request.user, pk, clinical=True)
+    data = request.POST
+    raw = str(data.get("response", ""))
+    response = patient.outcome_responses.filter(pk=int(raw)).first() if raw.isdigit() else None
+    if response is None:
+        messages.error(request, "Not changed: choose one of this patient's responses.")
+        return redirect("outcomes:chart", pk=patient.pk)
+    try:
+        services.set_baseline(
+            actor=actor(request),
+            patient=patient,
+            response=response,
+            reason=str(data.get("reason", "")),
+        )
+    except InvalidInput as exc:
+        messages.error(request, "Not changed: " + "; ".join(e.message for e in exc.errors) + ".")
+    else:
+        messages.success(request, f"Progress is now measured from {response.answered_on:%Y-%m-%d}.")
+    return redirect("outcomes:chart", pk=patient.pk)
