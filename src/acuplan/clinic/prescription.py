@@ -30,7 +30,20 @@ def effective_prescription(plan: Plan, safety: PlanSafety | None = None) -> dict
         safety = plan_safety(plan, added)
     for o in overrides:
         _apply(out, o, safety)
+    if added and safety is not None:
+        _add_precautions(out, safety)
     return out
+
+
+def _add_precautions(rx: dict[str, Any], safety: PlanSafety) -> None:
+    """A precaution follows the point: a point added back brings its own (lung, kidney)."""
+    have = {p["code"] for p in rx["precautions"]}
+    method = rx["technique"]["method"]
+    rx["precautions"] += [
+        {"code": p.code, "text": p.text, "rule": p.rule, "methods": list(p.methods)}
+        for p in safety.filter.precautions
+        if p.code not in have and p.applies_to(method)
+    ]
 
 
 def effective_plan_data(plan: Plan) -> dict[str, Any]:

@@ -105,12 +105,20 @@ class PlanSafety:
     filter: SafetyFilter
     details: dict[str, km.PointDetail]
     overrides: list[PlanOverride]
+    dropped_by_limit: frozenset[str] = frozenset()
+    """Points the plan left out because a safety rule limits their number."""
 
     def detail(self, code: str) -> km.PointDetail:
         return self.details.get(code) or self.kb.prescribable(code)
 
     def excluded_by(self, code: str) -> list[RuleRef]:
-        return list(self.filter.excluded.get(code, []))
+        """The rules that keep ``code`` out: its exclusions, and the rule whose point limit
+        dropped it from this plan."""
+        refs = list(self.filter.excluded.get(code, []))
+        limit = self.filter.max_points
+        if limit is not None and code in self.dropped_by_limit and limit[1] not in refs:
+            refs.append(limit[1])
+        return refs
 
     def readmitted(self, code: str) -> set[str]:
         """The rules that a safety override of this plan set aside for ``code``."""
@@ -145,7 +153,14 @@ def plan_safety(plan: Plan, points: Iterable[str] = ()) -> PlanSafety:
     safety = evaluate_safety(kb, findings, details)
     known = [c for c in points if c in kb.points and kb.points[c].detail is not None]
     add_point_rules(kb, safety, findings, known, details)
-    return PlanSafety(kb, findings, safety, details, list(plan.overrides.all()))
+    rx = plan.data.get("prescription") or {}
+    limit_rule = safety.max_points[1].rule if safety.max_points else None
+    dropped = frozenset(
+        e["code"]
+        for e in rx.get("excluded_points", [])
+        if any(r["rule"] == limit_rule for r in e["reasons"]) and e["code"] not in safety.excluded
+    )
+    return PlanSafety(kb, findings, safety, details, list(plan.overrides.all()), dropped)
 
 
 def describe(refs: Sequence[RuleRef]) -> str:
@@ -180,7 +195,8 @@ def check_session(
     confirmations: Mapping[str, str],
 ) -> SessionCheck:
     """``points``: the validated rows (code, depth_cun); ``confirmations``: target (a point
-    code, "method" or "moxibustion") -> the practitioner's reason."""
+    code, "CODE.depth", "method", "moxibustion" or "points" for the point limit) -> the
+    practitioner's reason."""
     out = SessionCheck()
     needling = method != "acupressure"
     _check_method(safety, method, confirmations, out)
@@ -194,13 +210,32 @@ def check_session(
                 FieldError(f"points.{i}.code", f"{code} is never needled: {d.needling}")
             )
             continue
-        _check_excluded(safety, i, code, confirmations, out)
+        if code not in safety.dropped_by_limit:  # the point limit is checked on the count
+            _check_excluded(safety, i, code, confirmations, out)
         depth = p.get("depth_cun")
         if needling and depth is not None:
             _check_depth(safety, i, code, Decimal(str(depth)), confirmations, out)
     if moxibustion:
         _check_moxibustion(safety, [str(p["code"]) for p in points], confirmations, out)
+    _check_limit(safety, len(points), confirmations, out)
     return out
+
+
+def _check_limit(
+    safety: PlanSafety, count: int, confirmations: Mapping[str, str], out: SessionCheck
+) -> None:
+    limit = safety.filter.max_points
+    if limit is None or count <= limit[0]:
+        return
+    _confirm(
+        out,
+        confirmations,
+        target="points",
+        issue="point_limit",
+        refs=[limit[1]],
+        where="points",
+        message=f"{count} points is more than the {limit[0]} that {describe([limit[1]])} allows",
+    )
 
 
 def _confirm(

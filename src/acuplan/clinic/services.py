@@ -617,7 +617,7 @@ def _confirmations(given: dict[str, str] | None, errors: list[FieldError]) -> di
 def _target(target: str) -> str:
     """ "method", "moxibustion", a point code ("bl23" -> "BL23") or "BL23.depth"."""
     t = target.strip()
-    if t.lower() in {"method", "moxibustion"}:
+    if t.lower() in {"method", "moxibustion", "points"}:
         return t.lower()
     code, dot, rest = t.partition(".")
     return code.upper() + dot + rest.lower()

@@ -200,6 +200,12 @@ def intakes(
     phobia = draw(optional(st.booleans())) if needle_phobia is None else needle_phobia
     if phobia is not None:
         medical["needle_phobia"] = phobia
+    cleared = draw(words(m.RedFlag)) if red_flags else []
+    if cleared:  # a physician ruled these out before the plan's date
+        medical["cleared_red_flags"] = [
+            {"flag": f, "cleared_by": "Dr A. Smith, GP", "cleared_on": "2026-11-01"}
+            for f in cleared
+        ]
     intake = {
         "schema_version": "1",
         "jurisdiction": draw(st.sampled_from(vocabulary(m.Jurisdiction))),

@@ -61,6 +61,7 @@ class Group:
 
 #: What a reassessment intake carries over from the last one (highlighted as such).
 CARRIED = (
+    "red_flags",
     "patient__sex",
     "patient__pregnant",
     "patient__pregnancy_weeks",
@@ -81,8 +82,8 @@ def carried_over(last: Intake, today: dt.date) -> dict[str, Any]:
     data = last.data
     out: dict[str, Any] = {}
     for name in CARRIED:
-        section, key = name.split("__")
-        value = (data.get(section) or {}).get(key)
+        section, _, key = name.partition("__")
+        value = (data.get(section) or {}).get(key) if key else data.get(section)
         if value in (None, [], ""):
             continue
         if name == "medical__medications":

@@ -80,3 +80,19 @@ def render_plain_markdown(text: str, *, heading_offset: int = 0) -> SafeString:
     if in_list:
         out.append("</ul>")
     return mark_safe("\n".join(out))  # noqa: S308  every piece of text was escaped above
+
+
+@register.filter
+def cleared_words(cleared: dict[str, Any] | None) -> str:
+    """A lifted red flag's clearance in words: "saddle anaesthesia ruled out by Dr A on ..."."""
+    if not cleared:
+        return ""
+    return "; ".join(
+        f"{flag.replace('_', ' ')} ruled out by {who} on {day}"
+        for flag, who, day in zip(
+            cleared.get("flags", []),
+            cleared.get("cleared_by", []),
+            cleared.get("cleared_on", []),
+            strict=False,
+        )
+    )

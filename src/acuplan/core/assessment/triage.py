@@ -121,6 +121,7 @@ def triage(
     flags, lifted = _split(firing(kb.red_flag_rules, findings), findings, clearances)
     referral_rules, lifted_refs = _split(firing(kb.referral_rules, findings), findings, clearances)
     cleared_reasons = [reason_for(kb, r, findings, c) for r, c in (*lifted, *lifted_refs)]
+    cleared_reasons += _other_clearances(clearances, cleared_reasons)
     referrals = _referrals(flags) + _referrals(referral_rules)
     if flags:
         emergency = any(r.decision == "emergency" for r in flags)
@@ -134,6 +135,33 @@ def triage(
     reasons = [reason_for(kb, r, findings) for r in (*patient_specific, *referral_rules)]
     reasons += cleared_reasons
     return Triage("proceed_with_precautions" if reasons else "proceed", reasons, referrals)
+
+
+def _other_clearances(clearances: Sequence[Clearance], shown: list[Reason]) -> list[Reason]:
+    """Clearances that lifted no rule of this plan still stay in it, marked cleared."""
+    used = {f for r in shown if r.cleared for f in r.cleared.flags}
+    rest = [c for c in clearances if c.flag not in used]
+    if not rest:
+        return []
+    words = "; ".join(
+        f"{c.flag.replace('_', ' ')} (ruled out by {c.cleared_by} on {c.cleared_on.isoformat()})"
+        for c in rest
+    )
+    return [
+        Reason(
+            "cleared_red_flags",
+            f"Red flags ruled out by a physician: {words}.",
+            "medical.cleared_red_flags (the intake)",
+            "V",
+            [f"red_flag.{c.flag}" for c in rest],
+            ClearedBy(
+                [c.flag for c in rest],
+                [c.cleared_by for c in rest],
+                [c.cleared_on.isoformat() for c in rest],
+                [c.note for c in rest],
+            ),
+        )
+    ]
 
 
 T = TypeVar("T", km.RedFlagRule, km.ReferralRule)

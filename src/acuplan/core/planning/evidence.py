@@ -36,7 +36,8 @@ def collect_evidence(kb: Knowledge, plan: Plan) -> list[EvidenceItem]:
 
     rules = index_of(kb).rules
     for reason in plan.triage.reasons:
-        add(rules[reason.code].sources)
+        if reason.code in rules:  # a clearance is a reason without a rule
+            add(rules[reason.code].sources)
     add(s for rid in plan.classification.rules for s in rules[rid].sources)
     for c in plan.classification.codes:
         add(kb.codes[f"{c.system}|{c.code}"].sources)
