@@ -135,7 +135,7 @@ def _add_rule(
     ref = RuleRef(rule.id, rule.title, rule.sources, rule.status)
     index = index_of(kb)
     for i, effect in enumerate(rule.effects):
-        codes = [c for c in index.effect_points.get((rule.id, i), ()) if c not in details]
+        codes = list(index.fixed_effect_points.get((rule.id, i), ()))
         codes += [c for c, d in details.items() if selects(effect, c, d)]
         _apply(out, effect, ref, codes)
 

@@ -16,6 +16,8 @@ class KnowledgeIndex:
     rules: dict[str, AnyRule]
     effect_points: dict[tuple[str, int], tuple[str, ...]]
     """(safety rule id, effect index) -> codes its selector picks."""
+    fixed_effect_points: dict[tuple[str, int], tuple[str, ...]]
+    """The same, points with a fixed site only (the others are judged per plan)."""
     pattern_net: dict[str, dict[str, float]]
     """pattern id -> finding -> supports minus opposes."""
     pattern_tokens: frozenset[str]
@@ -54,6 +56,10 @@ def _build(kb: Knowledge) -> KnowledgeIndex:
         for rule in kb.safety_rules
         for i, effect in enumerate(rule.effects)
     }
+    fixed = {
+        key: tuple(c for c in codes if kb.prescribable(c).site == "fixed")
+        for key, codes in effect_points.items()
+    }
     pattern_net: dict[str, dict[str, float]] = {}
     for p in kb.patterns.values():
         net = dict(p.supports)
@@ -61,4 +67,4 @@ def _build(kb: Knowledge) -> KnowledgeIndex:
             net[token] = net.get(token, 0.0) - w
         pattern_net[p.id] = net
     tokens = frozenset(t for net in pattern_net.values() for t in net)
-    return KnowledgeIndex(rules, effect_points, pattern_net, tokens)
+    return KnowledgeIndex(rules, effect_points, fixed, pattern_net, tokens)

@@ -18,14 +18,22 @@ def zones_for_regions(kb: Knowledge, regions: Iterable[str]) -> list[str]:
     return [z.id for z in kb.zones.values() if wanted & set(z.regions)]
 
 
+_REGIONAL: dict[tuple[str, frozenset[str]], dict[str, km.PointDetail]] = {}
+
+
 def regional_points(kb: Knowledge, regions: Iterable[str]) -> dict[str, km.PointDetail]:
-    """The detail, for this patient, of every point whose site follows the painful region."""
-    local = zones_for_regions(kb, regions)
-    return {
-        code: regional_detail(kb, p.detail, local)
-        for code, p in kb.points.items()
-        if p.detail is not None and p.detail.site == "painful_region"
-    }
+    """The detail, for this patient, of every point whose site follows the painful region
+    (cached per knowledge version and set of regions: there are few such sets)."""
+    key = (kb.version, frozenset(regions))
+    found = _REGIONAL.get(key)
+    if found is None:
+        local = zones_for_regions(kb, key[1])
+        found = _REGIONAL[key] = {
+            code: regional_detail(kb, p.detail, local)
+            for code, p in kb.points.items()
+            if p.detail is not None and p.detail.site == "painful_region"
+        }
+    return found
 
 
 def regional_detail(kb: Knowledge, base: km.PointDetail, local: list[str]) -> km.PointDetail:
