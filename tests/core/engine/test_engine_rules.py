@@ -140,7 +140,7 @@ MEDICATIONS = {
     "medication.antiplatelet": "aspirin",
     "medication.corticosteroid": "prednisolone",
 }
-AGE_UNDER = {"age.under_16": 16, "age.under_18": 18, "age.under_20": 20, "age.under_45": 45}
+AGE_UNDER = {"age.under_16": 16, "age.under_18": 18, "age.under_20": 20, "age.under_40": 40}
 AGE_OVER = {"age.over_50": 50, "age.over_55": 55, "age.over_65": 65, "age.over_70": 70}
 DURATION_WEEKS = {"duration.acute": 2.0, "duration.subacute": 8.0, "duration.chronic": 20.0}
 BASELINE_AGE = 47  # no age token at all
