@@ -47,6 +47,7 @@ def cross_check(kb: Knowledge) -> list[str]:
         out += _unknown(where, "code", rule.codes, kb.codes)
         retired = {f"{r.system}|{r.code}" for r in kb.retired_codes}
         out += [f"{where}: code {c!r} is retired" for c in rule.codes if c in retired]
+        out += _check_pick(where, rule)
     for name, rules in (
         ("rules/red_flags.toml", kb.red_flag_rules),
         ("rules/referrals.toml", kb.referral_rules),
@@ -111,6 +112,18 @@ def cross_check(kb: Knowledge) -> list[str]:
             {**kb.sources, **kb.studies},
         )
     return out
+
+
+def _check_pick(where: str, rule: km.CodeRule) -> list[str]:
+    if rule.pick == "trimester" and len(rule.codes) != 4:
+        return [f"{where}: pick 'trimester' needs 4 codes (first, second, third, unspecified)"]
+    if rule.pick == "gestation_weeks":
+        return [
+            f"{where}: pick 'gestation_weeks' takes ICD-10-CM Z3A codes only, not {c!r}"
+            for c in rule.codes
+            if not c.startswith("ICD-10-CM|Z3A.")
+        ]
+    return []
 
 
 def _check_derived(kb: Knowledge) -> list[str]:
