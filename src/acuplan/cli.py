@@ -46,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
     kb = sub.add_parser("kb", help="knowledge base").add_subparsers(title="kb commands")
     check = kb.add_parser("check", help="validate the knowledge base and print counts")
     check.set_defaults(handler=_kb_check)
+    export = kb.add_parser(
+        "export", help="print the whole validated knowledge base as one JSON document"
+    )
+    export.add_argument("--json", action="store_true", help="JSON (the only format)")
+    export.set_defaults(handler=_kb_export)
 
     pts = sub.add_parser("points", help="list, show or search points")
     pts.add_argument("codes", nargs="*", metavar="CODE", help="point codes, e.g. BL23 GV3")
@@ -83,6 +88,14 @@ def _kb_check(args: argparse.Namespace) -> int:
     print(f"knowledge base OK  version {kb.version}")
     for name, n in kb.counts().items():
         print(f"  {name:<28} {n}")
+    return EXIT_OK
+
+
+def _kb_export(args: argparse.Namespace) -> int:
+    from acuplan.core.knowledge.export import export_knowledge
+    from acuplan.core.knowledge.loader import data_root, load_knowledge
+
+    _print_json(export_knowledge(load_knowledge(data_root())))
     return EXIT_OK
 
 
