@@ -51,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--json", action="store_true", help="JSON (the only format)")
     export.set_defaults(handler=_kb_export)
+    docs = kb.add_parser("docs", help="print docs/knowledge.md, generated from the data")
+    docs.add_argument("--output", metavar="FILE", help="write to FILE instead of printing")
+    docs.set_defaults(handler=_kb_docs)
 
     pts = sub.add_parser("points", help="list, show or search points")
     pts.add_argument("codes", nargs="*", metavar="CODE", help="point codes, e.g. BL23 GV3")
@@ -96,6 +99,18 @@ def _kb_export(args: argparse.Namespace) -> int:
     from acuplan.core.knowledge.loader import data_root, load_knowledge
 
     _print_json(export_knowledge(load_knowledge(data_root())))
+    return EXIT_OK
+
+
+def _kb_docs(args: argparse.Namespace) -> int:
+    from acuplan.core.knowledge.docs import render_knowledge_docs
+    from acuplan.core.knowledge.loader import data_root, load_knowledge
+
+    text = render_knowledge_docs(load_knowledge(data_root()))
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        print(text, end="")
     return EXIT_OK
 
 
