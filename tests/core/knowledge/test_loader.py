@@ -83,7 +83,7 @@ def test_it_rejects_a_pattern_naming_an_unknown_point(data: Path) -> None:
 def test_it_rejects_an_unknown_source_id(data: Path) -> None:
     _edit(
         data / "rules" / "red_flags.toml",
-        'sources = ["finucane2020@abstract", "henschke2009@abstract"]',
+        'sources = ["finucane2020@abstract", "henschke2009@abstract", "verhagen2016@abstract"]',
         'sources = ["nobody"]',
     )
     assert (
@@ -173,7 +173,7 @@ def test_it_reports_every_problem_at_once(data: Path) -> None:
     _edit(data / "points" / "BL.toml", 'code = "BL23"', 'code = "BL23"\ncolour = "red"')
     _edit(
         data / "rules" / "red_flags.toml",
-        'sources = ["finucane2020@abstract", "henschke2009@abstract"]',
+        'sources = ["finucane2020@abstract", "henschke2009@abstract", "verhagen2016@abstract"]',
         'sources = ["nobody"]',
     )
     assert len(_problems(data)) >= 2
@@ -226,7 +226,7 @@ def test_it_refuses_a_rule_that_cites_no_primary_source(data: Path) -> None:
     _edit(
         data / "rules" / "safety.toml",
         'sources = ["white2001@table"]\nstatus = "WEAK"',
-        'sources = ["mindbodycures"]\nstatus = "WEAK"',
+        'sources = ["aso"]\nstatus = "WEAK"',
     )
     problems = _problems(data)
     assert any(
@@ -234,7 +234,7 @@ def test_it_refuses_a_rule_that_cites_no_primary_source(data: Path) -> None:
         for p in problems
     ), problems
     assert (
-        "rules/safety.toml: rule 'sf.lymphoedema': mindbodycures may only stand beside a "
+        "rules/safety.toml: rule 'sf.lymphoedema': aso may only stand beside a "
         "primary source, never alone"
     ) in problems
 
