@@ -48,15 +48,7 @@ def cross_check(kb: Knowledge) -> list[str]:
         retired = {f"{r.system}|{r.code}" for r in kb.retired_codes}
         out += [f"{where}: code {c!r} is retired" for c in rule.codes if c in retired]
         out += _check_pick(where, rule)
-    for name, rules in (
-        ("rules/red_flags.toml", kb.red_flag_rules),
-        ("rules/referrals.toml", kb.referral_rules),
-        ("rules/safety.toml", kb.safety_rules),
-        ("rules/pain_types.toml", kb.pain_type_rules),
-        ("rules/derived.toml", kb.derived_rules),
-        ("rules/course.toml", kb.course_rules),
-        ("prescriptions.toml", kb.selections),
-    ):
+    for name, rules in rule_lists(kb):
         seen: set[str] = set()
         for r in rules:
             where = f"{name}: rule {r.id!r}"
@@ -198,15 +190,7 @@ def _check_sources(kb: Knowledge) -> list[str]:
     sourced += [(f"codes.toml: code {k!r}", v.sources) for k, v in kb.codes.items()]
     sourced += [(f"meridians.toml: meridian {k!r}", v.sources) for k, v in kb.meridians.items()]
     sourced += [(f"evidence.toml: study {k!r}", v.sources) for k, v in kb.studies.items()]
-    for name, rules in (
-        ("rules/red_flags.toml", kb.red_flag_rules),
-        ("rules/referrals.toml", kb.referral_rules),
-        ("rules/safety.toml", kb.safety_rules),
-        ("rules/pain_types.toml", kb.pain_type_rules),
-        ("rules/derived.toml", kb.derived_rules),
-        ("rules/course.toml", kb.course_rules),
-        ("prescriptions.toml", kb.selections),
-    ):
+    for name, rules in rule_lists(kb):
         sourced += [(f"{name}: rule {r.id!r}", r.sources) for r in rules]
     sourced += [
         (f"rules/medications.toml: drug_class {k!r}", v.sources) for k, v in kb.drug_classes.items()
@@ -223,15 +207,16 @@ def _check_sources(kb: Knowledge) -> list[str]:
     return out
 
 
-RULE_FILES = (
-    "rules/red_flags.toml",
-    "rules/referrals.toml",
-    "rules/safety.toml",
-    "rules/pain_types.toml",
-    "rules/derived.toml",
-    "rules/course.toml",
-    "prescriptions.toml",
-)
+RULE_FILES: dict[str, str] = {
+    "rules/red_flags.toml": "red_flag",
+    "rules/referrals.toml": "referral",
+    "rules/safety.toml": "safety",
+    "rules/pain_types.toml": "pain_type",
+    "rules/derived.toml": "derived",
+    "rules/course.toml": "course",
+    "prescriptions.toml": "selection",
+}
+"""Every rule file, with the kind of rule it holds (the export's and the docs' word)."""
 
 
 def rule_lists(kb: Knowledge) -> list[tuple[str, list[km.Rule]]]:

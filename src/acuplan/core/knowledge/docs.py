@@ -10,19 +10,20 @@ from collections.abc import Iterable
 
 from acuplan.core.findings import describe
 from acuplan.core.knowledge import models as km
-from acuplan.core.knowledge.crosscheck import rule_lists
+from acuplan.core.knowledge.crosscheck import RULE_FILES, rule_lists
 from acuplan.core.knowledge.knowledge import Knowledge, split_ref
 
 STATUSES = ("V2", "V", "WEAK", "UNVERIFIED", "CONFLICT")
 SECTIONS = {
-    "rules/red_flags.toml": "Red flags (stop the plan)",
-    "rules/referrals.toml": "Referrals (treatment may go ahead)",
-    "rules/safety.toml": "Safety rules (contraindications and cautions)",
-    "rules/pain_types.toml": "Pain types",
-    "rules/derived.toml": "Derived findings",
-    "rules/course.toml": "Course rules",
-    "prescriptions.toml": "Prescription selections",
+    "red_flag": "Red flags (stop the plan)",
+    "referral": "Referrals (treatment may go ahead)",
+    "safety": "Safety rules (contraindications and cautions)",
+    "pain_type": "Pain types",
+    "derived": "Derived findings",
+    "course": "Course rules",
+    "selection": "Prescription selections",
 }
+"""Section titles, by the kind of rule (crosscheck.RULE_FILES)."""
 KIND_ORDER = ("guideline", "standard", "textbook", "article", "web", "repository")
 NO_SOURCE = "no published source checked (acuplan's own default)"
 
@@ -55,7 +56,7 @@ The addresses of the copies read, and everything here in machine-readable form, 
 def render_knowledge_docs(kb: Knowledge) -> str:
     out = [INTRO, _summary(kb)]
     for name, rules in rule_lists(kb):
-        out.append(f"## {SECTIONS[name]}\n")
+        out.append(f"## {SECTIONS[RULE_FILES[name]]}\n")
         out += [_rule(kb, r) for r in rules]
     out.append(_code_rules(kb))
     out.append(_zones(kb))
@@ -76,7 +77,7 @@ def _summary(kb: Knowledge) -> str:
     rows.append("|---|---:|" + "---:|" * len(STATUSES))
     every: list[str] = []
     for name, rules in rule_lists(kb):
-        rows.append(_count_row(SECTIONS[name], (r.status for r in rules)))
+        rows.append(_count_row(SECTIONS[RULE_FILES[name]], (r.status for r in rules)))
         every += [r.status for r in rules]
     rows.append(_count_row("**All rules**", every))
     rows.append(_count_row("Zones", (z.status for z in kb.zones.values())))

@@ -6,21 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from acuplan.core.knowledge import models as km
-from acuplan.core.knowledge.crosscheck import rule_lists
+from acuplan.core.knowledge.crosscheck import RULE_FILES, rule_lists
 from acuplan.core.knowledge.knowledge import Knowledge
 from acuplan.core.knowledge.points import point_json
 
 #: Weakest first: a code rule is as strong as its weakest code.
 STATUS_ORDER = ("UNVERIFIED", "CONFLICT", "WEAK", "V", "V2")
-RULE_KINDS = {
-    "rules/red_flags.toml": "red_flag",
-    "rules/referrals.toml": "referral",
-    "rules/safety.toml": "safety",
-    "rules/pain_types.toml": "pain_type",
-    "rules/derived.toml": "derived",
-    "rules/course.toml": "course",
-    "prescriptions.toml": "selection",
-}
 SOURCE_KEYS = ("sources", "mcid_sources", "max_missing_sources")
 
 
@@ -49,7 +40,7 @@ def export_rules(kb: Knowledge) -> list[dict[str, Any]]:
     prescription selections and code rules (whose status is that of their weakest code)."""
     out: list[dict[str, Any]] = []
     for name, rules in rule_lists(kb):
-        out += [_rule(kb, RULE_KINDS[name], r) for r in rules]
+        out += [_rule(kb, RULE_FILES[name], r) for r in rules]
     out += [_code_rule(kb, r) for r in kb.code_rules]
     return out
 
