@@ -171,3 +171,97 @@ def test_it_keeps_django_off_the_plan_path() -> None:
         check=True,
     )
     assert proc.stderr.endswith("False")
+
+
+def test_it_shows_full_detail_and_cautions_for_every_point(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from acuplan.core.knowledge import default_knowledge
+
+    kb = default_knowledge()
+    codes = list(kb.points)
+    assert len(codes) >= 361
+    code, out, _ = run(capsys, "points", *codes)
+    assert code == 0
+    cards = {c.split()[0]: c for c in out.split("\n\n") if c.strip()}
+    assert set(cards) == set(codes)
+    for c, card in cards.items():
+        point = kb.points[c]
+        assert point.detail is not None, c
+        d = point.detail
+        for label in ("location :", "angle    :", "depth    :", "needling :", "zones    :"):
+            assert label in card, f"{c}: no {label!r}"
+        for label in ("caution  :", "pregnancy:", "moxa     :", "sources  :", "status   :"):
+            assert label in card, f"{c}: no {label!r}"
+        if d.who_page:
+            assert f"WHO 2008 p. {d.who_page}" in card, c
+        for caution in d.cautions:
+            assert f"[{caution.kind}] {caution.text}" in card, c
+        assert f"status   : {d.status}" in card
+        if d.pregnancy_contraindicated:
+            assert "pregnancy: CONTRAINDICATED" in card, c
+        if not d.needling_forbidden:
+            assert f"cap {d.depth_max_cun:g} cun" in card, c
+        assert "registry point" not in card
+        assert "acuplan_policy" not in card
+
+
+def test_it_warns_of_the_lung_medulla_eye_and_carotid_on_the_point_cards(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "points", "BL13", "GV16", "BL1", "ST9", "CV12")
+    assert code == 0
+    cards = {c.split()[0]: c for c in out.split("\n\n") if c.strip()}
+    assert "[pneumothorax]" in cards["BL13"]
+    assert "[spinal_canal]" in cards["GV16"]
+    assert "[orbit]" in cards["BL1"]
+    assert "[vessel]" in cards["ST9"]
+    assert "carotid" in cards["ST9"]
+    assert "pregnancy: avoid after the first trimester" in cards["CV12"]
+
+
+def test_it_exports_the_whole_knowledge_base_as_json(capsys: pytest.CaptureFixture[str]) -> None:
+    from acuplan.core.knowledge import default_knowledge
+
+    kb = default_knowledge()
+    code, out, _ = run(capsys, "kb", "export", "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert {"points", "patterns", "rules", "sources", "studies", "zones"} <= set(doc)
+    assert len(doc["points"]) == len(kb.points) >= 361
+    assert len(doc["patterns"]) == len(kb.patterns)
+    assert len(doc["studies"]) == len(kb.studies)
+    assert len(doc["zones"]) == len(kb.zones)
+    every_rule = [
+        *kb.red_flag_rules,
+        *kb.referral_rules,
+        *kb.safety_rules,
+        *kb.pain_type_rules,
+        *kb.derived_rules,
+        *kb.course_rules,
+        *kb.selections,
+        *kb.code_rules,
+    ]
+    assert sorted(r["id"] for r in doc["rules"]) == sorted(r.id for r in every_rule)
+    kinds = {r["kind"] for r in doc["rules"]}
+    assert kinds == {
+        "red_flag",
+        "referral",
+        "safety",
+        "pain_type",
+        "derived",
+        "course",
+        "selection",
+        "code",
+    }
+    for rule in doc["rules"]:
+        assert {"id", "kind", "title", "status", "sources"} <= set(rule), rule["id"]
+    public = [s for s in kb.sources.values() if s.kind != "internal"]
+    assert len(doc["sources"]) == len(public)
+    for source in doc["sources"]:
+        assert {"id", "kind", "citation"} <= set(source)
+        assert source["kind"] != "internal"
+    who = next(s for s in doc["sources"] if s["id"] == "who2008")
+    assert who["isbn"] == "978-92-9061-248-7"
+    assert [p["code"] for p in doc["points"][:2]] == ["LU1", "LU2"]
+    assert "acuplan_policy" not in out

@@ -11,9 +11,12 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from acuplan.core.errors import KnowledgeError
+
+if TYPE_CHECKING:
+    from acuplan.core.knowledge import Knowledge
 
 EXIT_OK, EXIT_FAIL, EXIT_INVALID = 0, 1, 2
 
@@ -44,6 +47,14 @@ def _parser() -> argparse.ArgumentParser:
     kb = sub.add_parser("kb", help="knowledge base").add_subparsers(title="kb commands")
     check = kb.add_parser("check", help="validate the knowledge base and print counts")
     check.set_defaults(handler=_kb_check)
+    export = kb.add_parser(
+        "export", help="print the whole validated knowledge base as one JSON document"
+    )
+    export.add_argument("--json", action="store_true", help="JSON (the only format)")
+    export.set_defaults(handler=_kb_export)
+    docs = kb.add_parser("docs", help="print docs/knowledge.md, generated from the data")
+    docs.add_argument("--output", metavar="FILE", help="write to FILE instead of printing")
+    docs.set_defaults(handler=_kb_docs)
 
     pts = sub.add_parser("points", help="list, show or search points")
     pts.add_argument("codes", nargs="*", metavar="CODE", help="point codes, e.g. BL23 GV3")
@@ -91,6 +102,26 @@ def _kb_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _kb_export(args: argparse.Namespace) -> int:
+    from acuplan.core.knowledge.export import export_knowledge
+    from acuplan.core.knowledge.loader import data_root, load_knowledge
+
+    _print_json(export_knowledge(load_knowledge(data_root())))
+    return EXIT_OK
+
+
+def _kb_docs(args: argparse.Namespace) -> int:
+    from acuplan.core.knowledge.docs import render_knowledge_docs
+    from acuplan.core.knowledge.loader import data_root, load_knowledge
+
+    text = render_knowledge_docs(load_knowledge(data_root()))
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        print(text, end="")
+    return EXIT_OK
+
+
 def _points(args: argparse.Namespace) -> int:
     from acuplan.core.knowledge import default_knowledge
     from acuplan.core.knowledge.points import find_points, point_json
@@ -102,10 +133,10 @@ def _points(args: argparse.Namespace) -> int:
         print(f"acuplan points: {exc.args[0]}", file=sys.stderr)
         return EXIT_INVALID
     if args.json:
-        _print_json([point_json(p) for p in points])
+        _print_json([point_json(p, kb) for p in points])
     elif args.codes:
         for p in points:
-            print(_point_card(point_json(p)))
+            print(_point_card(point_json(p, kb), kb))
     else:
         for p in points:
             print(f"{p.code:<7} {p.pinyin:<16} {p.hanzi:<6} {p.english}")
@@ -113,22 +144,53 @@ def _points(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _point_card(p: dict[str, Any]) -> str:
+def _point_card(p: dict[str, Any], kb: Knowledge) -> str:
+    """Everything a practitioner checks before needling a point, one fact a line."""
     lines = [f"{p['code']}  {p['pinyin']} {p['hanzi']}  {p['english']}  ({p['meridian']})"]
     if p["location"] is None:
         lines.append("  (registry point: no clinical detail; acuplan never prescribes it)")
         return "\n".join(lines) + "\n"
-    lines += [
-        f"  location : {p['location']}",
-        f"  needling : {p['needling']} (angle {p['angle']}; max {p['depth_max_cun']} cun)",
-    ]
+    page = f"WHO 2008 p. {p['who_page']}" if p["who_page"] else "not in WHO 2008"
+    lines.append(f"  location : {p['location']} ({page})")
+    if p["location_note"]:
+        lines.append(f"  also     : {p['location_note']}")
+    angle = p["angle"].replace("_", " ") + (f", {p['direction']}" if p["direction"] else "")
+    lines.append(f"  angle    : {angle}")
+    if p["needling_forbidden"]:
+        lines.append("  depth    : never needled (pressure or moxibustion only)")
+    else:
+        lines.append(
+            f"  depth    : {p['depth_min_cun']:g} to {p['depth_max_cun']:g} cun "
+            f"(cap {p['depth_max_cun']:g} cun, never deeper)"
+        )
+    lines.append(f"  needling : {p['needling']}")
+    lines.append(f"  zones    : {', '.join(z.replace('_', ' ') for z in p['zones'])}")
     lines += [f"  caution  : [{c['kind']}] {c['text']}" for c in p["cautions"]]
-    if p["pregnancy_contraindicated"]:
-        lines.append("  pregnancy: CONTRAINDICATED")
-    lines.append(f"  moxa     : {p['moxibustion']}")
+    if not p["cautions"]:
+        lines.append("  caution  : none beyond standard clean-needle technique")
+    lines.append(f"  pregnancy: {_pregnancy(p, kb)}")
+    moxa = p["moxibustion"] + (f": {p['moxibustion_note']}" if p["moxibustion_note"] else "")
+    lines.append(f"  moxa     : {moxa}")
+    if p["bleeding_technique"]:
+        lines.append("  bleeding : the textbook names pricking to bleed at this point")
     lines += [f"  use      : {i}" for i in p["indications"]]
-    lines.append(f"  sources  : {', '.join(p['sources'])}   status {p['status']}")
+    refs = [f"{s} ({kb.kind_of(s)})" for s in p["sources"] if kb.has_source(s)]
+    lines.append(f"  sources  : {'; '.join(refs) or 'no published source checked'}")
+    lines.append(f"  status   : {p['status']}")
     return "\n".join(lines) + "\n"
+
+
+def _pregnancy(p: dict[str, Any], kb: Knowledge) -> str:
+    zones = [kb.zones[z] for z in p["zones"] if z in kb.zones]
+    if p["site"] == "painful_region":
+        blocked = [z.title.lower() for z in zones if z.pregnancy == "contraindicated"]
+        return "follows the painful region: contraindicated over the " + ", ".join(blocked)
+    if p["pregnancy_contraindicated"]:
+        return "CONTRAINDICATED"
+    later = [z.title.lower() for z in zones if z.pregnancy == "from_second_trimester"]
+    if later:
+        return f"avoid after the first trimester ({', '.join(later)})"
+    return "not contraindicated"
 
 
 def _plan(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ class EngineSettings(BaseModel):
     retention_minutes: int = Field(20, ge=5, le=40)
     """Clinic articles: 10-20 minutes; GERAC used 30-minute sessions."""
     initial_sessions: int = Field(6, ge=2, le=12)
-    """Reassessment falls after the initial phase: 4-6 sessions (FACTS.md section 8)."""
+    """Reassessment falls after the initial phase: 4-6 sessions (acuplan's default)."""
     taper_sessions: int = Field(2, ge=0)
     """Every-other-week sessions after a response."""
     maintenance_sessions: int = Field(2, ge=0)

@@ -83,11 +83,12 @@ def test_it_rejects_a_pattern_naming_an_unknown_point(data: Path) -> None:
 def test_it_rejects_an_unknown_source_id(data: Path) -> None:
     _edit(
         data / "rules" / "red_flags.toml",
-        'sources = ["finucane2020", "cks_ces"]',
+        'sources = ["finucane2020@abstract", "henschke2009@abstract", "verhagen2016@abstract"]',
         'sources = ["nobody"]',
     )
-    assert "rules/red_flags.toml: rule 'rf.cauda_equina': unknown source 'nobody'" in _problems(
-        data
+    assert (
+        "rules/red_flags.toml: rule 'rf.multiple_weaker_flags': unknown source 'nobody'"
+        in _problems(data)
     )
 
 
@@ -116,7 +117,7 @@ def test_it_refuses_the_retired_m54_5_in_a_code_rule(data: Path) -> None:
 
 
 def test_it_rejects_a_bad_status_tag(data: Path) -> None:
-    _edit(data / "patterns.toml", 'status = "V2"', 'status = "probably"')
+    _edit(data / "patterns.toml", 'status = "WEAK"', 'status = "probably"')
     assert any("patterns.toml: pattern 'cold_damp': status:" in p for p in _problems(data))
 
 
@@ -172,7 +173,7 @@ def test_it_reports_every_problem_at_once(data: Path) -> None:
     _edit(data / "points" / "BL.toml", 'code = "BL23"', 'code = "BL23"\ncolour = "red"')
     _edit(
         data / "rules" / "red_flags.toml",
-        'sources = ["finucane2020", "cks_ces"]',
+        'sources = ["finucane2020@abstract", "henschke2009@abstract", "verhagen2016@abstract"]',
         'sources = ["nobody"]',
     )
     assert len(_problems(data)) >= 2
@@ -216,3 +217,93 @@ def test_it_refuses_a_pattern_local_point_that_is_not_local_to_its_region(data: 
     assert any(
         "pattern 'cold_damp': point GV3 is not local to upper_back" in p for p in _problems(data)
     )
+
+
+# --- primary sources ---------------------------------------------------------------------------
+
+
+def test_it_refuses_a_rule_that_cites_no_primary_source(data: Path) -> None:
+    _edit(
+        data / "rules" / "safety.toml",
+        'sources = ["white2001@table"]\nstatus = "WEAK"',
+        'sources = ["aso"]\nstatus = "WEAK"',
+    )
+    problems = _problems(data)
+    assert any(
+        p.startswith("rules/safety.toml: rule 'sf.lymphoedema': status WEAK needs a primary source")
+        for p in problems
+    ), problems
+    assert (
+        "rules/safety.toml: rule 'sf.lymphoedema': aso may only stand beside a "
+        "primary source, never alone"
+    ) in problems
+
+
+def test_it_refuses_a_primary_source_cited_without_the_section_read(data: Path) -> None:
+    _edit(
+        data / "rules" / "safety.toml",
+        'sources = ["white2001@table"]\nstatus = "WEAK"',
+        'sources = ["white2001"]\nstatus = "WEAK"',
+    )
+    assert any("rule 'sf.lymphoedema': status WEAK needs a primary" in p for p in _problems(data))
+
+
+def test_it_refuses_a_point_that_cites_no_primary_source(data: Path) -> None:
+    _edit(
+        data / "points" / "BL.toml",
+        'sources = ["who2008@p. 111", "cam1999@point BL23", "sw", "aso", "zgzj2017_bl23@abstract"]',
+        'sources = ["sw", "aso"]',
+    )
+    problems = _problems(data)
+    assert any(
+        p.startswith("points/BL.toml: point 'BL23': status V needs a primary source")
+        for p in problems
+    ), problems
+
+
+def test_it_lets_an_unverified_rule_stand_without_a_primary_source(data: Path) -> None:
+    _edit(
+        data / "rules" / "safety.toml",
+        'sources = ["white2001@table"]\nstatus = "WEAK"',
+        'sources = ["acuplan_policy"]\nstatus = "UNVERIFIED"',
+    )
+    kb = load_knowledge(data)
+    assert next(r for r in kb.safety_rules if r.id == "sf.lymphoedema").status == "UNVERIFIED"
+
+
+def test_it_refuses_an_article_without_a_pmid_or_doi(data: Path) -> None:
+    _edit(data / "sources.toml", 'pmid = "19790051"\ndoi = "10.1002/art.24853"\n', "")
+    assert any(
+        "sources.toml: source 'henschke2009': (entry): Value error, an article needs a pmid" in p
+        for p in _problems(data)
+    )
+
+
+def test_it_gives_every_source_a_kind_and_keeps_internal_ones_internal() -> None:
+    kb = load_knowledge(DATA)
+    kinds = {s.kind for s in kb.sources.values()}
+    assert kinds <= {
+        "guideline",
+        "standard",
+        "textbook",
+        "article",
+        "web",
+        "repository",
+        "internal",
+    }
+    assert "regulation" not in kinds
+    assert kb.is_internal("acuplan_policy")
+    assert not kb.is_primary("acuplan_policy")
+    assert kb.is_primary("who1999_safety@II 2.1")
+    assert not kb.is_primary("sw")
+    assert kb.sources["who2008"].isbn == "978-92-9061-248-7"
+    gone = {"facts", "deadman", "focks_atlas", "cks_ces", "wikem_redflags", "bs", "cma17"}
+    assert not gone & set(kb.sources)
+
+
+def test_it_cites_who_1999_section_2_1_for_every_pregnancy_rule() -> None:
+    kb = load_knowledge(DATA)
+    pregnancy = [r for r in kb.safety_rules if "pregnant" in r.when_all]
+    assert pregnancy
+    for rule in pregnancy:
+        assert "who1999_safety@II 2.1" in rule.sources, rule.id

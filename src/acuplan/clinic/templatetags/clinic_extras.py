@@ -39,6 +39,13 @@ def yes_no(value: Any) -> str:
 
 
 @register.filter
+def source_id(ref: Any) -> str:
+    """A source reference without its locator: ``who2008@p. 111`` -> ``who2008`` (the plan's
+    evidence list has one item per source, with the sections read)."""
+    return str(ref).partition("@")[0].strip()
+
+
+@register.filter
 def get(mapping: Any, key: Any) -> Any:
     """``mapping|get:key`` for keys that are not identifiers."""
     if isinstance(mapping, dict):

@@ -8,6 +8,7 @@ from acuplan.core.assessment.rules import fires, grow
 from acuplan.core.findings import duration_category
 from acuplan.core.intake import Intake
 from acuplan.core.knowledge import Knowledge
+from acuplan.core.knowledge import models as km
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,24 @@ class Classification:
     rules: list[str]
 
 
+def picked_codes(rule: km.CodeRule, pregnancy_weeks: int | None) -> list[str]:
+    """The codes a rule that fired assigns (``CodeRule.pick``): all of them; the one for the
+    ICD-10-CM trimester (first under 14 weeks, second 14 to under 28, third from 28; the
+    unspecified one when the week count is not known); or the Z3A code for the completed weeks
+    of gestation (under 8: Z3A.01, 8-42: Z3A.08-Z3A.42, over 42: Z3A.49; none when unknown)."""
+    if rule.pick == "all":
+        return list(rule.codes)
+    if rule.pick == "trimester":
+        if pregnancy_weeks is None:
+            return [rule.codes[3]]
+        return [rule.codes[0 if pregnancy_weeks < 14 else 1 if pregnancy_weeks < 28 else 2]]
+    if pregnancy_weeks is None:
+        return []
+    w = pregnancy_weeks
+    suffix = "01" if w < 8 else "49" if w > 42 else f"{w:02d}"
+    return [key for key in rule.codes if key.endswith(f"|Z3A.{suffix}")]
+
+
 def add_pain_types(kb: Knowledge, findings: frozenset[str]) -> tuple[frozenset[str], list[str]]:
     """Evaluate pain-type rules in order; returns the grown findings and the rule ids fired."""
     return grow(kb.pain_type_rules, findings, lambda r: f"pain_type.{r.pain_type}")
@@ -43,11 +62,12 @@ def add_derived(kb: Knowledge, findings: frozenset[str]) -> frozenset[str]:
 def classify(
     kb: Knowledge, intake: Intake, findings: frozenset[str], pain_type_rules: list[str]
 ) -> Classification:
+    weeks = intake.patient.pregnancy_weeks
     codes = [
         CodeOut(c.system, c.code, c.display, c.status, rule.id)
         for rule in kb.code_rules
         if fires(rule, findings)
-        for c in (kb.codes[key] for key in rule.codes)
+        for c in (kb.codes[key] for key in picked_codes(rule, weeks))
     ]
     pain_types = [
         f.removeprefix("pain_type.") for f in sorted(findings) if f.startswith("pain_type.")

@@ -161,7 +161,7 @@ def differentiate(
                 p.principle,
                 p.review,
                 p.status,
-                list(p.sources),
+                kb.public_refs(p.sources),
                 pivot,
             )
         )

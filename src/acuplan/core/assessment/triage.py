@@ -20,6 +20,7 @@ from acuplan.core.knowledge import models as km
 
 Decision = str  # "emergency" | "refer_before_treatment" | "proceed_with_precautions" | "proceed"
 URGENCY_ORDER = ("emergency", "urgent", "soon", "routine")
+NO_SOURCE = "acuplan's own default: no published source was checked"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +67,9 @@ class Triage:
 def reason_for(
     kb: Knowledge, rule: km.Rule, findings: frozenset[str], cleared: ClearedBy | None = None
 ) -> Reason:
-    """A rule as an explained reason: its text, findings used, and cited sources."""
-    source = "; ".join(kb.citation(s) for s in rule.sources)
+    """A rule as an explained reason: its text, findings used, and cited sources (never an
+    internal one: a rule that rests on acuplan's own default says so)."""
+    source = "; ".join(kb.citation(s) for s in kb.public_refs(rule.sources)) or NO_SOURCE
     return Reason(
         rule.id,
         f"{rule.title}: {rule.text}",

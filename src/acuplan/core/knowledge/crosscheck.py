@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from acuplan.core.findings import INTAKE_FINDINGS, pattern_finding
 from acuplan.core.knowledge import models as km
-from acuplan.core.knowledge.knowledge import Knowledge
+from acuplan.core.knowledge.knowledge import Knowledge, split_ref
 
 
 def known_findings(kb: Knowledge) -> frozenset[str]:
@@ -21,6 +21,7 @@ def cross_check(kb: Knowledge) -> list[str]:
     findings = known_findings(kb)
     out: list[str] = []
     out += _check_sources(kb)
+    out += _check_primary(kb)
     out += _check_meridian_counts(kb)
     for p in kb.patterns.values():
         where = f"patterns.toml: pattern {p.id!r}"
@@ -46,15 +47,8 @@ def cross_check(kb: Knowledge) -> list[str]:
         out += _unknown(where, "code", rule.codes, kb.codes)
         retired = {f"{r.system}|{r.code}" for r in kb.retired_codes}
         out += [f"{where}: code {c!r} is retired" for c in rule.codes if c in retired]
-    for name, rules in (
-        ("rules/red_flags.toml", kb.red_flag_rules),
-        ("rules/referrals.toml", kb.referral_rules),
-        ("rules/safety.toml", kb.safety_rules),
-        ("rules/pain_types.toml", kb.pain_type_rules),
-        ("rules/derived.toml", kb.derived_rules),
-        ("rules/course.toml", kb.course_rules),
-        ("prescriptions.toml", kb.selections),
-    ):
+        out += _check_pick(where, rule)
+    for name, rules in rule_lists(kb):
         seen: set[str] = set()
         for r in rules:
             where = f"{name}: rule {r.id!r}"
@@ -110,6 +104,18 @@ def cross_check(kb: Knowledge) -> list[str]:
             {**kb.sources, **kb.studies},
         )
     return out
+
+
+def _check_pick(where: str, rule: km.CodeRule) -> list[str]:
+    if rule.pick == "trimester" and len(rule.codes) != 4:
+        return [f"{where}: pick 'trimester' needs 4 codes (first, second, third, unspecified)"]
+    if rule.pick == "gestation_weeks":
+        return [
+            f"{where}: pick 'gestation_weeks' takes ICD-10-CM Z3A codes only, not {c!r}"
+            for c in rule.codes
+            if not c.startswith("ICD-10-CM|Z3A.")
+        ]
+    return []
 
 
 def _check_derived(kb: Knowledge) -> list[str]:
@@ -184,15 +190,7 @@ def _check_sources(kb: Knowledge) -> list[str]:
     sourced += [(f"codes.toml: code {k!r}", v.sources) for k, v in kb.codes.items()]
     sourced += [(f"meridians.toml: meridian {k!r}", v.sources) for k, v in kb.meridians.items()]
     sourced += [(f"evidence.toml: study {k!r}", v.sources) for k, v in kb.studies.items()]
-    for name, rules in (
-        ("rules/red_flags.toml", kb.red_flag_rules),
-        ("rules/referrals.toml", kb.referral_rules),
-        ("rules/safety.toml", kb.safety_rules),
-        ("rules/pain_types.toml", kb.pain_type_rules),
-        ("rules/derived.toml", kb.derived_rules),
-        ("rules/course.toml", kb.course_rules),
-        ("prescriptions.toml", kb.selections),
-    ):
+    for name, rules in rule_lists(kb):
         sourced += [(f"{name}: rule {r.id!r}", r.sources) for r in rules]
     sourced += [
         (f"rules/medications.toml: drug_class {k!r}", v.sources) for k, v in kb.drug_classes.items()
@@ -206,6 +204,70 @@ def _check_sources(kb: Knowledge) -> list[str]:
     sourced += [(f"education.toml: faq {f.question!r}", f.sources) for f in kb.faq]
     for where, ids in sourced:
         out += [f"{where}: unknown source {s!r}" for s in ids if not kb.has_source(s)]
+    return out
+
+
+RULE_FILES: dict[str, str] = {
+    "rules/red_flags.toml": "red_flag",
+    "rules/referrals.toml": "referral",
+    "rules/safety.toml": "safety",
+    "rules/pain_types.toml": "pain_type",
+    "rules/derived.toml": "derived",
+    "rules/course.toml": "course",
+    "prescriptions.toml": "selection",
+}
+"""Every rule file, with the kind of rule it holds (the export's and the docs' word)."""
+
+
+def rule_lists(kb: Knowledge) -> list[tuple[str, list[km.Rule]]]:
+    """Every rule file with its rules (selections are the rules of prescriptions.toml)."""
+    lists: list[list[km.Rule]] = [
+        list(kb.red_flag_rules),
+        list(kb.referral_rules),
+        list(kb.safety_rules),
+        list(kb.pain_type_rules),
+        list(kb.derived_rules),
+        list(kb.course_rules),
+        list(kb.selections),
+    ]
+    return list(zip(RULE_FILES, lists, strict=True))
+
+
+def _facts_needing_primary(kb: Knowledge) -> list[tuple[str, km.Sourced]]:
+    facts: list[tuple[str, km.Sourced]] = []
+    for name, rules in rule_lists(kb):
+        facts += [(f"{name}: rule {r.id!r}", r) for r in rules]
+    facts += [
+        (f"points/{p.meridian}.toml: point {c!r}", p.detail)
+        for c, p in kb.points.items()
+        if p.detail is not None
+    ]
+    facts += [(f"zones.toml: zone {k!r}", z) for k, z in kb.zones.items()]
+    facts += [(f"patterns.toml: pattern {k!r}", v) for k, v in kb.patterns.items()]
+    facts += [(f"rules/medications.toml: drug_class {k!r}", v) for k, v in kb.drug_classes.items()]
+    return facts
+
+
+def _check_primary(kb: Knowledge) -> list[str]:
+    """A rule, point, zone, pattern or drug class stands on a primary source (a guideline,
+    standard, textbook or article) cited with the section or page read (``id@locator``),
+    unless its status says UNVERIFIED; a web page or repository never stands alone."""
+    out: list[str] = []
+    for where, fact in _facts_needing_primary(kb):
+        refs = [s for s in fact.sources if kb.has_source(s)]
+        primary = [s for s in refs if kb.is_primary(s)]
+        read = [s for s in primary if split_ref(s)[1]]
+        if fact.status != "UNVERIFIED" and not read:
+            out.append(
+                f"{where}: status {fact.status} needs a primary source cited with the section "
+                "or page read (id@locator); without one the status is UNVERIFIED"
+            )
+        secondary = [s for s in refs if kb.kind_of(s) in {"web", "repository"}]
+        if secondary and not primary:
+            out.append(
+                f"{where}: {', '.join(secondary)} may only stand beside a primary source, "
+                "never alone"
+            )
     return out
 
 

@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from acuplan.core.knowledge import models as km
 from acuplan.core.knowledge.knowledge import Knowledge
 
-AnyRule = km.RedFlagRule | km.ReferralRule | km.SafetyRule | km.PainTypeRule | km.Selection
+AnyRule = (
+    km.RedFlagRule
+    | km.ReferralRule
+    | km.SafetyRule
+    | km.PainTypeRule
+    | km.Selection
+    | km.DerivedRule
+    | km.CourseRule
+)
 
 
 @dataclass(frozen=True)
@@ -45,7 +53,7 @@ def selects(effect: km.Effect, code: str, point: km.PointDetail) -> bool:
 
 def _build(kb: Knowledge) -> KnowledgeIndex:
     every: list[AnyRule] = [*kb.red_flag_rules, *kb.referral_rules, *kb.safety_rules]
-    every += [*kb.pain_type_rules, *kb.selections]
+    every += [*kb.pain_type_rules, *kb.selections, *kb.derived_rules, *kb.course_rules]
     rules = {r.id: r for r in every}
     effect_points = {
         (rule.id, i): tuple(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from acuplan.core.knowledge import models as km
@@ -49,6 +50,26 @@ class Knowledge:
     def has_source(self, ref: str) -> bool:
         source_id = source_id_of(ref)
         return source_id in self.sources or source_id in self.studies
+
+    def kind_of(self, ref: str) -> str:
+        """The kind of a source reference; a study is an article (KeyError if unknown)."""
+        source_id = source_id_of(ref)
+        return "article" if source_id in self.studies else self.sources[source_id].kind
+
+    def is_primary(self, ref: str) -> bool:
+        """A guideline, standard, textbook, or an article with a PMID or DOI."""
+        source_id = source_id_of(ref)
+        if source_id in self.studies:
+            return self.studies[source_id].is_primary
+        return source_id in self.sources and self.sources[source_id].is_primary
+
+    def is_internal(self, ref: str) -> bool:
+        source = self.sources.get(source_id_of(ref))
+        return source is not None and source.kind == "internal"
+
+    def public_refs(self, refs: Iterable[str]) -> list[str]:
+        """``refs`` without the internal ones, which are never shown to a user."""
+        return [r for r in refs if not self.is_internal(r)]
 
     def citation(self, ref: str) -> str:
         """The citation text of a source or study reference (``id`` or ``id@locator``, the

@@ -4,13 +4,25 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Status = Literal["V2", "V", "WEAK", "UNVERIFIED", "CONFLICT"]
-"""Verification tags as FACTS.md uses them (V2: two or more sources agree ...)."""
+"""Verification tags: V2, two independent primary copies agree; V, one primary copy read; WEAK,
+a primary source only partly seen, or only a regional or secondary document; UNVERIFIED, no
+primary copy read; CONFLICT, the sources disagree (the fact's ``source_note`` says how)."""
+SourceKind = Literal[
+    "guideline", "standard", "textbook", "article", "web", "repository", "internal"
+]
+"""guideline: a guideline or official body's rule (NICE, CMS, G-BA ...); standard: a standards
+document, code system or formulary (WHO 2008, ICD, ATC); textbook: a published book; article: a
+peer-reviewed paper (with a PMID or DOI); web: a web page; repository: a public code or data
+repository; internal: acuplan's own working note or default, never shown to a user."""
+PRIMARY_KINDS: frozenset[str] = frozenset({"guideline", "standard", "textbook", "article"})
 
 Review = Literal["approved", "needs_review"]
-CodeSystem = Literal["ICD-10-CM", "ICD-11", "SNOMED CT", "LOINC"]
+CodeSystem = Literal["ICD-10-CM", "ICD-10", "ICD-10-GM", "ICD-11", "SNOMED CT", "LOINC"]
+"""ICD-10: the WHO edition (UK and other countries); ICD-10-CM: the US clinical
+modification; ICD-10-GM: the German modification."""
 Meridian = Literal[
     "LU", "LI", "ST", "SP", "HT", "SI", "BL", "KI", "PC", "TE", "GB", "LR", "GV", "CV", "EX"
 ]
@@ -77,26 +89,50 @@ class Sourced(Model):
 
 
 class Source(Model):
+    """A source a fact cites, as ``id`` or ``id@locator`` (the section or page read).
+
+    ``url`` is the copy that was read; ``note`` says how it was read (in full, the abstract,
+    through a curation) and what was not read. An ``article`` needs a PMID or a DOI."""
+
     id: Text
-    kind: Literal["textbook", "web", "article", "guideline", "repository", "standard", "regulation"]
+    kind: SourceKind
     citation: Text
     url: str | None = None
-    pmid: str | None = None
-    doi: str | None = None
+    pmid: Annotated[str, Field(pattern=r"^\d{6,9}$")] | None = None
+    doi: Annotated[str, Field(pattern=r"^10\.\S+/\S+$")] | None = None
+    isbn: Annotated[str, Field(pattern=r"^97[89]-\d{1,5}-\d{1,7}-\d{1,7}-\d$")] | None = None
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _article_is_identified(self) -> Source:
+        if self.kind == "article" and not (self.pmid or self.doi):
+            raise ValueError("an article needs a pmid or a doi (otherwise it is a web page)")
+        return self
+
+    @property
+    def is_primary(self) -> bool:
+        return self.kind in PRIMARY_KINDS
 
 
 class Study(Model):
-    """A study or review behind a claim, with a one-line finding in our own words."""
+    """A study or review behind a claim, with a one-line finding in our own words. A study with
+    a PMID or a DOI is a primary source (an article); ``url`` is the copy read. ``note``: for a
+    study the clinic articles cite, what their printed citation got wrong."""
 
     id: Text
     citation: Text
     finding: Text
     pmid: Annotated[str, Field(pattern=r"^\d{6,9}$")] | None = None
     doi: Annotated[str, Field(pattern=r"^10\.\S+/\S+$")] | None = None
+    url: str | None = None
     status: Status
     cited_by_clinic_articles: bool = False
+    note: str | None = None
     sources: Ids = ()
+
+    @property
+    def is_primary(self) -> bool:
+        return bool(self.pmid or self.doi)
 
 
 class MeridianInfo(Model):
@@ -134,6 +170,8 @@ class ZoneInfo(Sourced):
     depth_max_cun: Annotated[float, Field(gt=0, le=4)] | None = None
     cautions: tuple[Caution, ...] = ()
     pregnancy: Literal["allowed", "contraindicated", "from_second_trimester"] = "allowed"
+    source_note: str | None = None
+    """What the sources say, and which part of the zone's rule no primary source covers."""
 
 
 class PointDetail(Sourced):
@@ -204,14 +242,23 @@ class RetiredCode(Model):
 
 
 class CodeRule(Model):
-    """Which codes a classification carries: all of ``when_all`` present, none of
-    ``when_none``. ``codes`` are ``SYSTEM|CODE`` keys into the code table."""
+    """Which codes a classification carries: all of ``when_all`` present, at least one of
+    ``when_any`` (if given), none of ``when_none``. ``codes`` are ``SYSTEM|CODE`` keys into the
+    code table.
+
+    ``pick``: "all" assigns every code; "trimester" assigns one of four codes, in order the
+    first, second and third trimester and the unspecified one (ICD-10-CM trimesters: under 14
+    weeks, 14 to under 28, 28 or more; unspecified when the week count is not known);
+    "gestation_weeks" assigns the one code for the completed weeks of gestation (ICD-10-CM
+    Z3A: under 8 weeks Z3A.01, 8 to 42 weeks Z3A.08-Z3A.42, over 42 Z3A.49) and none when the
+    week count is not known."""
 
     id: Text
     when_all: Ids = ()
     when_any: Ids = ()
     when_none: Ids = ()
     codes: Annotated[Ids, Field(min_length=1)]
+    pick: Literal["all", "trimester", "gestation_weeks"] = "all"
 
 
 class PatternPoint(Model):
@@ -285,6 +332,9 @@ class Rule(Sourced):
     when_any: Ids = ()
     min_any: Annotated[int, Field(ge=1)] = 1
     when_none: Ids = ()
+    source_note: str | None = None
+    """What the sources say where they disagree, fall short or were read only in part (a
+    CONFLICT or WEAK status says why here); shown in the docs and the export."""
 
 
 class RedFlagRule(Rule):
@@ -369,6 +419,8 @@ class DrugClass(Sourced):
     id: Literal["anticoagulant", "antiplatelet", "corticosteroid"]
     names: Annotated[tuple[Text, ...], Field(min_length=1)]
     """Generic and brand names, lower case; matched as whole words in free text."""
+    note: str | None = None
+    """Which names were checked in a formulary, and what matching by name cannot tell."""
 
 
 class Band(Model):

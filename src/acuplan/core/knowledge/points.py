@@ -43,9 +43,13 @@ def _matches(p: km.Point, word: str) -> bool:
     return any(word in h.casefold() for h in hay)
 
 
-def point_json(p: km.Point) -> dict[str, Any]:
-    """A point as plain JSON: registry names plus clinical detail (null where it has none)."""
+def point_json(p: km.Point, kb: Knowledge | None = None) -> dict[str, Any]:
+    """A point as plain JSON: registry names plus clinical detail (null where it has none).
+    With ``kb``, internal sources are left out of ``sources``."""
     d = p.detail
+    sources = list(d.sources) if d else ["who2008"]
+    if kb is not None:
+        sources = kb.public_refs(sources)
     return {
         "code": p.code,
         "pinyin": p.pinyin,
@@ -53,8 +57,13 @@ def point_json(p: km.Point) -> dict[str, Any]:
         "english": p.english,
         "meridian": p.meridian,
         "location": d.location if d else None,
+        "location_note": d.location_note if d else None,
+        "who_page": d.who_page if d else None,
+        "site": d.site if d else None,
         "angle": d.angle if d else None,
+        "direction": d.direction if d else None,
         "needling": d.needling if d else None,
+        "needling_forbidden": d.needling_forbidden if d else None,
         "depth_min_cun": d.depth_min_cun if d else None,
         "depth_max_cun": d.depth_max_cun if d else None,
         "zones": list(d.zones) if d else [],
@@ -66,6 +75,6 @@ def point_json(p: km.Point) -> dict[str, Any]:
         "indications": list(d.indications) if d else [],
         "category": d.category if d else None,
         "snomed_body_structure": d.snomed_body_structure if d else None,
-        "sources": list(d.sources) if d else ["who2008"],
+        "sources": sources,
         "status": d.status if d else "UNVERIFIED",
     }

@@ -70,7 +70,7 @@ def decide_progress(
             "progress.new_red_flag",
             "A new red flag was reported: stop and re-triage now, before any further "
             "treatment: " + ", ".join(new_red_flags) + ".",
-            ["wikem_redflags", "cks_ces"],
+            ["finucane2020@abstract", "cks_sciatica_archive@Interpreting red flags"],
         )
     worse = [c for c in changes if c.worsened]
     if worse:

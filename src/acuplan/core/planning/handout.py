@@ -45,12 +45,24 @@ def clinician_summary(kb: Knowledge, plan: dict[str, Any]) -> str:
     if plan["unknowns"]:
         out += ["", "## Not judged (missing information)", ""]
         out += [f"- {u}" for u in plan["unknowns"]]
-    out += ["", "## Evidence", ""]
-    out += [
-        f"- `{e['id']}` {e['citation']}" + (f" PMID {e['pmid']}." if e["pmid"] else "")
-        for e in plan["evidence"]
-    ]
+    out += ["", "## Evidence", "", "Primary sources first, then web pages and repositories.", ""]
+    out += [_evidence_line(e) for e in plan["evidence"]]
     return "\n".join(out) + "\n"
+
+
+def _evidence_line(e: dict[str, Any]) -> str:
+    line = f"- `{e['id']}` ({e['kind']}"
+    line += f", {e['status']})" if e.get("status") else ")"
+    if e.get("other_jurisdiction"):
+        line += f" *Guideline of another jurisdiction ({', '.join(e['other_jurisdiction'])}).*"
+    line += f" {e['citation']}"
+    if e["locators"]:
+        line += f"; read: {'; '.join(e['locators'])}"
+    line += "."
+    for key, label in (("isbn", "ISBN"), ("pmid", "PMID"), ("doi", "DOI")):
+        if e.get(key):
+            line += f" {label} {e[key]}."
+    return line
 
 
 def _reason_line(r: dict[str, Any]) -> str:

@@ -188,7 +188,8 @@ def _excluded(
     kb: Knowledge, code: str, refs: list[RuleRef], text: str | None = None
 ) -> ExcludedPoint:
     reasons = [
-        ExcludedReason(r.rule, text or r.title, [kb.citation(s) for s in r.sources]) for r in refs
+        ExcludedReason(r.rule, text or r.title, [kb.citation(s) for s in kb.public_refs(r.sources)])
+        for r in refs
     ]
     return ExcludedPoint(code, reasons)
 
@@ -225,7 +226,7 @@ def _prescribe(
         angle=angle,
         cautions=cautions,
         rationale=rationale,
-        sources=sources,
+        sources=kb.public_refs(sources),
         rules=rules,
         status=d.status,
         moxibustion=moxa,
