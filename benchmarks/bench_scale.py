@@ -35,6 +35,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument(
+        "--queries", action="store_true", help="also print each page's slowest queries"
+    )
     args = parser.parse_args()
     data_dir = Path(tempfile.mkdtemp(prefix="acuplan-bench-scale-"))
     os.environ.update(
@@ -50,7 +53,7 @@ def main() -> int:
         _recreate_postgres(pg)
         os.environ["DATABASE_URL"] = pg
     try:
-        run(args.db, args.repeat)
+        run(args.db, args.repeat, args.queries)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
         if args.db == "postgres":
@@ -81,7 +84,7 @@ def _drop_postgres(url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
-def run(db: str, repeat: int) -> None:
+def run(db: str, repeat: int, show_queries: bool = False) -> None:
     import django
 
     django.setup()
@@ -95,7 +98,7 @@ def run(db: str, repeat: int) -> None:
         f"{SESSIONS} sessions, {APPROVED} approved plans, one patient with {BIG} sessions "
         f"and {BIG} responses ({db})"
     )
-    measure(world, repeat)
+    measure(world, repeat, show_queries)
 
 
 def build() -> dict[str, Any]:
@@ -141,7 +144,7 @@ def build() -> dict[str, Any]:
     )
     long_ago = timezone.now() - dt.timedelta(days=400)
     Intake.objects.update(recorded_at=long_ago)
-    Plan.objects.bulk_create(
+    plans = [
         Plan(
             patient_id=i.patient_id,
             intake=i,
@@ -156,7 +159,16 @@ def build() -> dict[str, Any]:
             approved_at=long_ago,
         )
         for i in intakes
-    )
+    ]
+    for plan in plans:
+        plan.fill_columns()
+        plan.sessions_given = 10  # as record_session counts them
+    Plan.objects.bulk_create(plans, batch_size=500)
+    latest = {p.patient_id: p.pk for p in Plan.objects.only("pk", "patient_id")}
+    for patient in patients:
+        patient.latest_plan_id = latest.get(patient.pk)
+        patient.latest_decision = plan_data["triage"]["decision"] if patient.pk in latest else ""
+    Patient.objects.bulk_update(patients, ["latest_plan", "latest_decision"], batch_size=1000)
     big = patients[0]
     sessions = [
         Session(
@@ -195,7 +207,7 @@ def build() -> dict[str, Any]:
     return {"owner": owner, "big": big}
 
 
-def measure(world: dict[str, Any], repeat: int) -> None:
+def measure(world: dict[str, Any], repeat: int, show_queries: bool = False) -> None:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -232,6 +244,10 @@ def measure(world: dict[str, Any], repeat: int) -> None:
             f"{name:<28} {median:>10.1f} {min(times):>8.1f} {len(ctx.captured_queries):>8} "
             f"{len(response.content) / 1024:>7.0f}  <= {GOAL_MS:g} ms {ok}"
         )
+        if show_queries:
+            slowest = sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:3]
+            for q in slowest:
+                print(f"    {float(q['time']) * 1000:7.1f} ms  {q['sql'][:160]}")
     print(f"slowest page median {worst:.1f} ms; goal {GOAL_MS:g} ms; ratio {worst / GOAL_MS:.2f}")
 
 

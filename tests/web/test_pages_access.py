@@ -18,6 +18,8 @@ PAGES: dict[str, Page] = {
     "login": Page(public=True),
     "logout": Page(public=True, method="POST"),
     "dashboard": Page(clinical=False),
+    "dashboard_due": Page(),
+    "dashboard_awaiting": Page(),
     "patient_list": Page(clinical=False),
     "patient_new": Page(clinical=False),
     "patient_chart": Page("patient"),

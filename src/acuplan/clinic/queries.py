@@ -6,16 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.aggregates import Count
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from acuplan.accounts.models import User
 from acuplan.clinic.models import Patient, Plan, PlanStatus, ReferralMade, Session
 from acuplan.clinic.safety_gate import BLOCKING
 
 URGENT_LIMIT = 50
+LIST_LIMIT = 50
+"""Rows a dashboard list shows; the rest are a click away (\"see all\")."""
 
 
 @dataclass(frozen=True)
@@ -30,21 +29,16 @@ class UrgentReport:
 
 def urgent_triage(user: User) -> QuerySet[Patient]:
     """Patients whose latest plan stops treatment and whose referral is not recorded as made,
-    annotated with ``latest_plan_id``, ``latest_decision`` and ``latest_as_of``."""
+    annotated with ``latest_as_of`` (``latest_plan_id`` and ``latest_decision`` are
+    columns)."""
     if user.clinic_id is None:
         return Patient.objects.none()
-    latest = Plan.objects.filter(patient_id=OuterRef("pk")).order_by("-created_at", "-pk")
     made = ReferralMade.objects.filter(plan_id=OuterRef("latest_plan_id"))
     return (
-        Patient.objects.filter(clinic_id=user.clinic_id)
-        .annotate(
-            latest_plan_id=Subquery(latest.values("pk")[:1]),
-            latest_decision=Subquery(latest.values("triage_decision")[:1]),
-            latest_as_of=Subquery(latest.values("as_of")[:1]),
-        )
-        .filter(latest_decision__in=BLOCKING)
+        Patient.objects.filter(clinic_id=user.clinic_id, latest_decision__in=BLOCKING)
         .filter(~Exists(made))
-        .order_by("latest_as_of", "last_name", "pk")
+        .annotate(latest_as_of=F("latest_plan__as_of"))
+        .order_by("latest_plan_id", "pk")
     )
 
 
@@ -79,42 +73,45 @@ def todays_sessions(user: User, today: dt.date) -> QuerySet[Session]:
 
 
 def due_for_reassessment(user: User) -> QuerySet[Plan]:
-    """Approved plans with at least ``course.reassess_after_sessions`` sessions recorded
-    since approval and no newer plan for the patient. Annotated with ``sessions_done``
-    and ``reassess_after``."""
+    """Approved plans that are the patient's latest, with at least
+    ``reassess_after_sessions`` sessions given under them and no progress review yet.
+    Annotated with ``sessions_done`` and ``reassess_after``. Slice it through ``page_of``:
+    the filter reads indexes only, and whole rows are fetched for the page alone."""
     if user.clinic_id is None:
         return Plan.objects.none()
-    newer = Plan.objects.filter(patient_id=OuterRef("patient_id"), pk__gt=OuterRef("pk"))
-    done = (
-        Session.objects.filter(
-            patient_id=OuterRef("patient_id"), created_at__gte=OuterRef("approved_at")
-        )
-        .order_by()
-        .values("patient_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    from django.apps import apps
+
+    review = apps.get_model("outcomes", "ProgressReview")
+    reviewed = review.objects.filter(plan_id=OuterRef("pk"))
     return (
-        Plan.objects.filter(patient__clinic_id=user.clinic_id, status=PlanStatus.APPROVED)
-        .annotate(
-            reassess_after=Cast(KT("data__course__reassess_after_sessions"), IntegerField()),
-            sessions_done=Coalesce(Subquery(done, output_field=IntegerField()), Value(0)),
+        Plan.objects.filter(
+            patient__clinic_id=user.clinic_id,
+            patient__latest_plan=F("pk"),
+            status=PlanStatus.APPROVED,
+            reassess_after_sessions__isnull=False,
+            sessions_given__gte=F("reassess_after_sessions"),
         )
-        .filter(~Exists(newer), sessions_done__gte=F("reassess_after"))
-        .select_related("patient")
-        .defer("data")
-        .order_by("patient__last_name", "patient__first_name")
+        .filter(~Exists(reviewed))
+        .annotate(reassess_after=F("reassess_after_sessions"), sessions_done=F("sessions_given"))
+        .order_by("patient__last_name", "patient__first_name", "pk")
     )
 
 
 def awaiting_approval(user: User) -> QuerySet[Plan]:
-    """Draft plans that carry a prescription (a plan that stops treatment is not approved)."""
+    """Draft plans that carry a prescription (a plan that stops treatment is not approved).
+    Slice it through ``page_of``."""
     if user.clinic_id is None:
         return Plan.objects.none()
-    return (
-        Plan.objects.filter(patient__clinic_id=user.clinic_id, status=PlanStatus.DRAFT)
-        .exclude(data__prescription=None)
-        .select_related("patient", "created_by")
-        .defer("data")
-        .order_by("created_at")
+    return Plan.objects.filter(
+        patient__clinic_id=user.clinic_id, status=PlanStatus.DRAFT, treatable=True
+    ).order_by("created_at", "pk")
+
+
+def page_of(plans: QuerySet[Plan], start: int, stop: int) -> list[Plan]:
+    """Rows ``start:stop`` of a plan list: the ids first (from the indexes alone), then the
+    plans themselves without their JSON, with their patient and author."""
+    ids = list(plans.values_list("pk", flat=True)[start:stop])
+    rows = (
+        plans.filter(pk__in=ids).select_related("patient", "created_by").defer("data").in_bulk(ids)
     )
+    return [rows[pk] for pk in ids]

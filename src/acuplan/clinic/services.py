@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from acuplan.accounts.models import PractitionerProfile, Role, User
@@ -225,7 +226,7 @@ def create_plan(*, actor: Actor, intake: Intake, as_of: dt.date | None = None) -
     kb = default_knowledge()
     day = as_of or timezone.localdate()
     result = plan_json(assess_and_plan(parse_intake(intake.data), knowledge=kb, as_of=day))
-    plan = Plan.objects.create(
+    plan = Plan(
         patient=intake.patient,
         intake=intake,
         data=result,
@@ -234,6 +235,11 @@ def create_plan(*, actor: Actor, intake: Intake, as_of: dt.date | None = None) -
         as_of=day,
         triage_decision=result["triage"]["decision"],
         created_by=actor.user,
+    )
+    plan.fill_columns()
+    plan.save()
+    Patient.objects.filter(pk=intake.patient_id).update(
+        latest_plan=plan, latest_decision=plan.triage_decision
     )
     _audit(
         actor,
@@ -584,6 +590,10 @@ def record_session(
         notes=notes,
         pain_nrs=pain_nrs,
         confirmations=check.confirmed,
+    )
+    # The reassessment list counts the sessions given under the approved plan.
+    Plan.objects.filter(patient=patient, status=PlanStatus.APPROVED).update(
+        sessions_given=F("sessions_given") + 1
     )
     for row in rows:
         row.session = session

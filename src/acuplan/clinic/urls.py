@@ -11,6 +11,13 @@ urlpatterns: list[URLPattern] = [
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.dashboard, name="dashboard"),
+    path("dashboard/due/", views.dashboard_list, {"which": "due"}, name="dashboard_due"),
+    path(
+        "dashboard/awaiting/",
+        views.dashboard_list,
+        {"which": "awaiting"},
+        name="dashboard_awaiting",
+    ),
     path("patients/", views.patient_list, name="patient_list"),
     path("patients/new/", views.patient_new, name="patient_new"),
     path("patients/<int:pk>/", views.patient_chart, name="patient_chart"),

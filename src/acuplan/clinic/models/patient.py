@@ -26,10 +26,20 @@ class Patient(models.Model):
         related_name="patients",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    latest_plan = models.ForeignKey(
+        "clinic.Plan", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    """The newest plan (the latest assessment), kept by ``services.create_plan`` so that
+    lists (the urgent panel, who is due) never search every patient's plans."""
+    latest_decision = models.CharField(max_length=30, blank=True)
+    """The latest plan's triage decision (copied with ``latest_plan``)."""
 
     class Meta:
         ordering = ("last_name", "first_name", "id")
-        indexes = [models.Index(fields=["clinic", "last_name"])]
+        indexes = [
+            models.Index(fields=["clinic", "last_name"]),
+            models.Index(fields=["clinic", "latest_decision"], name="patient_latest_decision"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.last_name}, {self.first_name}"

@@ -31,13 +31,39 @@ class Plan(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # What lists filter on, copied from ``data`` when the plan is stored, so that a list of
+    # plans never decodes the engine's output (tens of kilobytes a plan).
+    treatable = models.BooleanField(default=False)
+    """The plan carries a prescription (its triage allows treatment)."""
+    reassess_after_sessions = models.PositiveSmallIntegerField(null=True, blank=True)
+    triage_urgency = models.CharField(max_length=12, blank=True)
+    sessions_given = models.PositiveIntegerField(default=0)
+    """Sessions recorded while this plan was the approved one (``services.record_session``
+    counts them), which the reassessment list compares with ``reassess_after_sessions``."""
 
     class Meta:
         ordering = ("-created_at", "-id")
+        indexes = [
+            models.Index(fields=["patient", "-created_at"], name="plan_latest"),
+            # Lists read these columns from the index alone: on SQLite a plan's row holds
+            # its whole JSON, and every column stored after it costs a long read.
+            models.Index(
+                fields=["status", "reassess_after_sessions", "sessions_given", "patient", "id"],
+                name="plan_due",
+            ),
+            models.Index(fields=["status", "treatable", "created_at", "id"], name="plan_drafts"),
+        ]
 
     @property
     def is_treatable(self) -> bool:
         return self.data.get("prescription") is not None
+
+    def fill_columns(self) -> None:
+        """Copy the listed facts out of ``data`` (called before the plan is first saved)."""
+        course = self.data.get("course") or {}
+        self.treatable = self.data.get("prescription") is not None
+        self.reassess_after_sessions = course.get("reassess_after_sessions")
+        self.triage_urgency = (self.data.get("triage") or {}).get("urgency") or ""
 
 
 class PlanOverride(models.Model):

@@ -1,7 +1,7 @@
 """Server-rendered pages. Thin: each view finds its record through ``access``, writes
 through ``services`` and renders a template; ``base.clinic_page`` maps domain errors."""
 
-from acuplan.clinic.views.dashboard import dashboard
+from acuplan.clinic.views.dashboard import dashboard, dashboard_list
 from acuplan.clinic.views.intakes import intake_detail, intake_new
 from acuplan.clinic.views.patients import (
     patient_chart,
@@ -21,6 +21,7 @@ from acuplan.clinic.views.sessions import session_detail, session_new
 
 __all__ = [
     "dashboard",
+    "dashboard_list",
     "intake_detail",
     "intake_new",
     "patient_chart",

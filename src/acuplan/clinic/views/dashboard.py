@@ -25,12 +25,54 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
         for patient in urgent:
             patient.decision_text = kb.term(f"decision.{patient.latest_decision}")  # type: ignore[attr-defined]
         reported = queries.reported_red_flags(user)
-        due = list(queries.due_for_reassessment(user))
-        awaiting = list(queries.awaiting_approval(user))
-        context.update(urgent=urgent, reported=reported, due=due, awaiting=awaiting)
+        due = queries.page_of(queries.due_for_reassessment(user), 0, queries.LIST_LIMIT + 1)
+        awaiting = queries.page_of(queries.awaiting_approval(user), 0, queries.LIST_LIMIT + 1)
+        context.update(
+            urgent=urgent,
+            reported=reported,
+            due=due[: queries.LIST_LIMIT],
+            due_more=len(due) > queries.LIST_LIMIT,
+            awaiting=awaiting[: queries.LIST_LIMIT],
+            awaiting_more=len(awaiting) > queries.LIST_LIMIT,
+            limit=queries.LIST_LIMIT,
+        )
+        due, awaiting = due[: queries.LIST_LIMIT], awaiting[: queries.LIST_LIMIT]
         shown += [p.pk for p in urgent] + [r.patient.pk for r in reported]
         shown += [p.patient_id for p in due] + [p.patient_id for p in awaiting]
     record_list_read(
         user, "acuplan.dashboard.read", list(dict.fromkeys(shown)), ip=actor(request).ip
     )
     return render(request, "clinic/dashboard.html", context)
+
+
+@clinic_page
+def dashboard_list(request: AuthedRequest, which: str) -> HttpResponse:
+    """Every patient of one dashboard list ("due" or "awaiting"), a page at a time."""
+    from django.core.paginator import Paginator
+    from django.http import Http404
+
+    from acuplan.clinic import access
+
+    access.require_clinical(request.user)
+    lists = {
+        "due": ("Due for reassessment", queries.due_for_reassessment),
+        "awaiting": ("Plans awaiting approval", queries.awaiting_approval),
+    }
+    if which not in lists:
+        raise Http404("no such list")
+    title, query = lists[which]
+    plans = query(request.user)
+    page = Paginator(plans.values_list("pk", flat=True), queries.LIST_LIMIT).get_page(
+        request.GET.get("page")
+    )
+    start = (page.number - 1) * queries.LIST_LIMIT
+    rows = queries.page_of(plans, start, start + queries.LIST_LIMIT)
+    record_list_read(
+        request.user,
+        "acuplan.dashboard.read",
+        [p.patient_id for p in rows],
+        ip=actor(request).ip,
+        page=page.number,
+    )
+    context = {"title": title, "which": which, "page": page, "rows": rows}
+    return render(request, "clinic/dashboard_list.html", context)
