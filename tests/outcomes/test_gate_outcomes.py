@@ -237,6 +237,14 @@ def test_it_validates_api_answers_like_the_pages(
     assert not OutcomeResponse.objects.exists()
 
 
+def test_it_refuses_a_boolean_as_an_api_pain_score(
+    cast: Cast, patient: Patient, intake: Intake
+) -> None:
+    response = _api_outcome(client_for(cast.owner), patient, instrument="nrs", answers=True)
+    assert_error(response, 422, "invalid_input")
+    assert not OutcomeResponse.objects.exists()
+
+
 def test_it_scores_an_api_rmdq_with_nothing_applying_as_0(
     cast: Cast, patient: Patient, intake: Intake
 ) -> None:
@@ -405,6 +413,20 @@ def test_it_compares_progress_reviews_from_the_chosen_baseline(
     assert after.inputs["baseline"]["nrs"]["score"] == 5.0
     assert after.decision != "continue_then_taper"  # 5 -> 4 and 9 -> 8 are no response
     assert load_outcomes(patient).baseline_id == second.pk
+
+
+def test_it_plots_the_band_from_the_chosen_baseline_on_a_day_with_two_responses(
+    cast: Cast, patient: Patient, intake: Intake
+) -> None:
+    day = timezone.localdate(intake.recorded_at)
+    record(patient, cast, day, pain_nrs=7)
+    chosen = record(patient, cast, day, pain_nrs=5)
+    services.set_baseline(
+        actor=Actor(cast.owner), patient=patient, response=chosen, reason="the first was a typo"
+    )
+    chart = load_outcomes(patient)
+    assert chart.baseline_id == chosen.pk
+    assert chart.baselines["pain"].value == 5.0
 
 
 def test_it_changes_the_baseline_on_the_outcomes_page_with_a_reason(

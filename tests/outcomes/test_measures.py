@@ -88,9 +88,12 @@ def test_it_rejects_an_odi_with_no_section_answered_and_both_function_scales(
         score_answers(kb, {"odi": [1] * 10, "rmdq": [False] * 24})
 
 
-def test_it_needs_at_least_one_answer(kb: Knowledge) -> None:
+def test_it_needs_at_least_one_answer_and_takes_red_flags_alone(kb: Knowledge) -> None:
     with pytest.raises(InvalidInput, match="answer at least one question"):
-        score_answers(kb, {"red_flags": ["fever"]})
+        score_answers(kb, {"red_flags": []})
+    flags_only = score_answers(kb, {"red_flags": ["fever"]})
+    assert flags_only.answers == {"red_flags": ["fever"]}
+    assert flags_only.scores == {}
 
 
 def test_it_limits_a_link_to_the_questions_it_asks(kb: Knowledge) -> None:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from acuplan.clinic import safety_gate, services
+from acuplan.clinic import pages_support, safety_gate, services
 from acuplan.clinic.models import Patient, Plan, PlanOverride, Session
 from acuplan.clinic.services import METHODS, Actor
 from acuplan.core.assessment.safety import RuleRef
@@ -249,3 +249,37 @@ def test_it_never_records_an_excluded_point_without_an_override_or_a_confirmatio
         assert unoverridable(forbidden) == []
     if plan.triage_decision in safety_gate.BLOCKING:
         assert not Session.objects.filter(patient=patient).exists()
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(intake=intakes())
+def test_it_records_a_session_that_follows_the_plan_without_asking_for_a_reason(
+    db: None, cast: Cast, intake: dict[str, Any]
+) -> None:
+    """The other side of the gate: what the plan itself prescribes (the session form's
+    pre-fill, at the plan's maximum depths) never needs a confirmation."""
+    actor = Actor(cast.owner)
+    patient = services.create_patient(
+        actor=actor,
+        data={"first_name": "Gen", "last_name": "Erated", "date_of_birth": "1980-02-02"},
+    )
+    record = services.record_intake(actor=actor, patient=patient, data=intake)
+    plan = services.create_plan(actor=actor, intake=record)
+    if not plan.is_treatable:
+        return
+    plan = services.approve_plan(actor=actor, plan=plan)
+    prefill = pages_support.session_prefill(patient, timezone.localdate())
+    session = services.record_session(
+        actor=actor,
+        patient=patient,
+        plan=plan,
+        date=timezone.localdate(),
+        method=prefill.initial["method"],
+        moxibustion=prefill.initial["moxibustion"],
+        points=prefill.points,
+    )
+    assert session.confirmations == []

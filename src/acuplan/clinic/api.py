@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
@@ -325,11 +325,25 @@ def get_patient(request: HttpRequest, patient_id: int) -> Patient:
     tags=["intakes"],
     openapi_extra=INTAKE_BODY,
 )
-def record_intake(request: HttpRequest, patient_id: int) -> Intake:
+def record_intake(
+    request: HttpRequest,
+    patient_id: int,
+    confirmed_removals: Annotated[
+        list[str],
+        Query(
+            description="Drug classes the previous intake recorded and this one leaves out, "
+            "confirmed as stopped (for example `anticoagulant`); without it such an intake is "
+            "refused with 422, so a blood thinner is never dropped by omission."
+        ),
+    ] = [],  # noqa: B006 (ninja copies the default)
+) -> Intake:
     """Store the intake (contract JSON) as the patient's next version."""
     patient = access.get_patient_for(api_user(request), patient_id, clinical=True)
     return services.record_intake(
-        actor=api_actor(request), patient=patient, data=intake_body(request)
+        actor=api_actor(request),
+        patient=patient,
+        data=intake_body(request),
+        confirmed_removals=tuple(confirmed_removals),
     )
 
 

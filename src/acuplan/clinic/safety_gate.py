@@ -121,13 +121,23 @@ class PlanSafety:
         return refs
 
     def readmitted(self, code: str) -> set[str]:
-        """The rules that a safety override of this plan set aside for ``code``."""
-        return {
-            r
-            for o in self.overrides
-            if o.kind == PlanOverride.Kind.ADD_POINT and o.target == code
-            for r in o.overrides_rules
-        }
+        """The rules that the safety override in force set aside for ``code``: the latest
+        add-back, unless a later override removed the point again."""
+        rules: set[str] = set()
+        for o in self._in_order():
+            if o.target == code and o.kind == PlanOverride.Kind.ADD_POINT:
+                rules = set(o.overrides_rules)
+            elif o.target == code and o.kind == PlanOverride.Kind.REMOVE_POINT:
+                rules = set()
+        return rules
+
+    def technique_override(self) -> PlanOverride | None:
+        """The latest technique override: the one in force."""
+        changes = [o for o in self._in_order() if o.kind == PlanOverride.Kind.TECHNIQUE]
+        return changes[-1] if changes else None
+
+    def _in_order(self) -> list[PlanOverride]:
+        return sorted(self.overrides, key=lambda o: (o.at, o.pk))
 
     def cap(self, code: str) -> tuple[float, list[RuleRef]]:
         d = self.detail(code)
@@ -269,11 +279,11 @@ def _check_method(
             FieldError("method", f"{method} is refused for this patient: {describe(refs)}")
         )
         return
-    if any(
-        o.kind == PlanOverride.Kind.TECHNIQUE
-        and o.target == method
-        and {r.rule for r in refs} <= set(o.overrides_rules)
-        for o in safety.overrides
+    override = safety.technique_override()
+    if (
+        override is not None
+        and override.target == method
+        and {r.rule for r in refs} <= set(override.overrides_rules)
     ):
         return
     _confirm(

@@ -38,6 +38,7 @@ from acuplan.core.intake import parse_intake
 from acuplan.core.knowledge import default_knowledge
 from acuplan.core.medications import recognise
 from acuplan.core.plan import assess_and_plan, plan_json
+from acuplan.core.planning.prescription import point_side
 
 SIDES = {"left", "right", "bilateral", "midline", "as_found"}
 METHODS = {"manual", "electro", "acupressure"}
@@ -315,7 +316,7 @@ def override_plan(
     elif plan.status == PlanStatus.SUPERSEDED:
         errors.append(FieldError("plan", "a superseded plan cannot be overridden"))
     _require(errors)
-    if plan.overrides.filter(kind=kind, target=target).exists():
+    if _in_force(plan, kind, target):
         raise Conflict(f"this plan already has the override {kind} {target}")
     safety = safety_gate.plan_safety(plan, [target] if kind == "add_point" else [])
     prescribed = {p["code"] for p in (effective_prescription(plan, safety) or {}).get("points", [])}
@@ -344,6 +345,18 @@ def override_plan(
         overrides_safety_rules=rules,
     )
     return override
+
+
+def _in_force(plan: Plan, kind: str, target: str) -> bool:
+    """Whether the latest override on ``target`` (on the technique, for a technique) is this
+    very change: a point removed after being added back may be added back again."""
+    rows = plan.overrides.order_by("-at", "-pk")
+    if kind == PlanOverride.Kind.TECHNIQUE:
+        latest = rows.filter(kind=kind).first()
+    else:
+        points = (PlanOverride.Kind.ADD_POINT, PlanOverride.Kind.REMOVE_POINT)
+        latest = rows.filter(target=target, kind__in=points).first()
+    return latest is not None and (latest.kind, latest.target) == (kind, target)
 
 
 def _rules_overridden(
@@ -470,6 +483,21 @@ def _text(value: Any, field: str, limit: int, errors: list[FieldError]) -> str:
     return text
 
 
+def _point_side(code: str, given: Any, field: str, errors: list[FieldError]) -> str:
+    """The side a point was needled on: blank means the point's usual side (GV and CV on
+    the midline, a tender point where found, any other point on both sides). A midline
+    point has no left or right, and a paired point is never on the midline."""
+    usual = point_side(code)
+    side = str(given or usual)
+    if side not in SIDES:
+        errors.append(FieldError(field, f"must be one of {', '.join(sorted(SIDES))}"))
+    elif usual == "midline" and side != "midline":
+        errors.append(FieldError(field, f"{code} lies on the midline: its side is midline"))
+    elif usual == "bilateral" and side in {"midline", "as_found"}:
+        errors.append(FieldError(field, f"{code} is a paired point: left, right or bilateral"))
+    return side
+
+
 def _session_points(points: list[dict[str, Any]], errors: list[FieldError]) -> list[SessionPoint]:
     known = default_knowledge().points
     out = []
@@ -477,11 +505,7 @@ def _session_points(points: list[dict[str, Any]], errors: list[FieldError]) -> l
         code = str(p.get("code", "")).strip().upper()
         if code not in known:
             errors.append(FieldError(f"points.{i}.code", f"unknown point code {code!r}"))
-        side = p.get("side") or "bilateral"
-        if side not in SIDES:
-            errors.append(
-                FieldError(f"points.{i}.side", f"must be one of {', '.join(sorted(SIDES))}")
-            )
+        side = _point_side(code, p.get("side"), f"points.{i}.side", errors)
         depth = _decimal(p.get("depth_cun"), f"points.{i}.depth_cun", errors, Decimal(5))
         de_qi = p.get("de_qi")
         if de_qi not in (None, True, False):

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
-from pydantic import ConfigDict
+from pydantic import ConfigDict, StrictInt
 
 from acuplan.clinic import access
 from acuplan.clinic.api_support import CappedPagination, api_actor, api_user
@@ -39,7 +39,7 @@ class OutcomeIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     instrument: Literal["nrs", "peg", "rmdq", "odi", "start_back"]
-    answers: int | list[Any] = Field(
+    answers: StrictInt | list[Any] = Field(
         description="The instrument's answers: nrs an integer 0-10; peg 3 integers 0-10; "
         "rmdq 24 booleans (statement applies today); odi 10 integers 0-5 or null (section "
         "not answered); start_back 9 answers (intake only)."

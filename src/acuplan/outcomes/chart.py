@@ -144,7 +144,7 @@ def load_outcomes(patient: Patient, *, recent: int = 10) -> OutcomeChart:
         has_intake=intake is not None,
     )
     base = baseline_response(patient)
-    chart.baselines.update(_baselines(chart, base.answered_on if base else None))
+    chart.baselines.update(_baselines(chart, base.pk if base else None))
     return replace(chart, baseline_id=base.pk if base else None)
 
 
@@ -177,17 +177,32 @@ def _rows(values: list[dict[str, Any]], session_days: list[dt.date]) -> list[Row
     return rows
 
 
-def _baselines(chart: OutcomeChart, since: dt.date | None) -> dict[str, Baseline]:
-    """Each series' first value on or after the baseline response's day."""
+def _baselines(chart: OutcomeChart, since_id: int | None) -> dict[str, Baseline]:
+    """Each series' first value in the baseline response or, where that response left the
+    instrument out, in the first later response that has it (rows are in answer order)."""
     kb = default_knowledge()
+    ids = [r.id for r in chart.rows]
+    start = ids.index(since_id) if since_id in ids else 0
+    rows = chart.rows[start:]
+    values = {
+        "pain": next((float(r.pain_nrs) for r in rows if r.pain_nrs is not None), None),
+        "function": next(
+            (
+                r.function_score
+                for r in rows
+                if r.function_score is not None
+                and r.function_instrument == chart.function_instrument
+            ),
+            None,
+        ),
+    }
     out: dict[str, Baseline] = {}
     for name, instrument, label in (
         ("pain", "nrs", "Pain NRS (0-10)"),
         ("function", chart.function_instrument, FUNCTION_LABELS[chart.function_instrument]),
     ):
-        series = [(d, v) for d, v in chart.series(name) if since is None or d >= since]
-        if series:
-            value = series[0][1]
+        value = values[name]
+        if value is not None:
             needed = improvement_needed(kb.instruments[instrument], value)
             out[name] = Baseline(instrument, label, value, needed)
     return out

@@ -31,7 +31,7 @@ SEVERITY_ORDER = ["mild", "moderate", "serious"]
 
 def _side_choices() -> list[tuple[str, str]]:
     order = ["bilateral", "left", "right", "midline", "as_found"]
-    return blank([(s, label_for(s)) for s in order if s in SIDES], "Bilateral (default)")
+    return blank([(s, label_for(s)) for s in order if s in SIDES], "Usual for the point")
 
 
 class SessionForm(ClinicForm):
@@ -127,7 +127,7 @@ class PointRowForm(ClinicForm):
         d = self.cleaned_data
         return {
             "code": d.get("code") or "",
-            "side": d.get("side") or "bilateral",
+            "side": d.get("side") or "",
             "depth_cun": d.get("depth_cun"),
             "de_qi": d.get("de_qi"),
             "stimulation": d.get("stimulation") or "",

@@ -93,7 +93,7 @@ def score_answers(
     flags = _red_flags(data.get("red_flags"), errors)
     if flags:
         answers["red_flags"] = flags
-    if not errors and not (answers.keys() - {"red_flags"}):
+    if not errors and not answers:  # red flags alone are an answer the clinic must see
         errors.append(FieldError("(root)", "answer at least one question"))
     if errors:
         raise InvalidInput(errors)
