@@ -60,10 +60,10 @@ ACTIONS: dict[str, str] = {
     "acuplan.appointment.move_requested": "A patient asked to move an appointment (portal)",
     "acuplan.clinic_settings.changed": "The clinic's time zone, quiet hours or follow-up "
     "schedule was changed",
-    "acuplan.portal.link_sent": "A patient portal sign-in link was emailed",
-    "acuplan.portal.signed_in": "A patient signed in to the portal with a one-time link",
-    "acuplan.portal.read": "A patient read a page of their own record in the portal",
-    "acuplan.portal.record_downloaded": "A patient downloaded their own record",
+    "acuplan.portal_link.sent": "A patient portal sign-in link was emailed",
+    "acuplan.portal_link.used": "A patient signed in to the portal with a one-time link",
+    "acuplan.portal_page.read": "A patient read a page of their own record in the portal",
+    "acuplan.own_record.downloaded": "A patient downloaded their own record",
     "acuplan.consultation.requested": "Someone asked for a consultation from the public self-check",
     # --- reads of one patient's record --------------------------------------------------
     "acuplan.patient.read": "A patient's demographics were read (API)",
