@@ -13,7 +13,9 @@ from acuplan.clinic.models import Patient
 
 def practitioners(clinic_id: int | None) -> Any:
     return User.objects.filter(
-        clinic_id=clinic_id, is_active=True, role__in=[Role.PRACTITIONER, Role.CLINIC_ADMIN]
+        clinic_id=clinic_id or 0,
+        is_active=True,
+        role__in=[Role.PRACTITIONER, Role.CLINIC_ADMIN],
     ).order_by("last_name", "username")
 
 
