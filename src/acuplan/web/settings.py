@@ -89,7 +89,7 @@ MIDDLEWARE = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "acuplan.accounts.backends.ClinicModelBackend",  # ModelBackend, clinic joined
 ]
 ROOT_URLCONF = "acuplan.web.urls"
 WSGI_APPLICATION = "acuplan.web.wsgi.application"
