@@ -255,7 +255,8 @@ def record(request: PortalRequest) -> HttpResponse:
 
 def _clinic(request: HttpRequest) -> Clinic | None:
     slug = request.GET.get("clinic") or request.POST.get("clinic") or ""
-    clinics = Clinic.objects.order_by("pk")
+    # A clinic with someone at the front desk to answer (not a retired demo clinic).
+    clinics = Clinic.objects.filter(users__is_active=True).distinct().order_by("pk")
     return clinics.filter(slug=slug).first() or clinics.first()
 
 
