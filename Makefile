@@ -12,10 +12,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)  ## set up and serve the demo clinic on SQLite (var/)
+run: $(STAMP)  ## set up and serve the demo clinic on SQLite (var/), with a job worker
 	$(BIN)/acuplan kb check
 	$(BIN)/acuplan demo
-	$(BIN)/acuplan serve
+	$(BIN)/acuplan serve --with-worker
 
 plan: $(STAMP)  ## the engine alone: plan an example intake on the command line
 	$(BIN)/acuplan plan examples/chronic-cold-damp.json --format md

@@ -28,10 +28,12 @@ from ninja.openapi.schema import OpenAPISchema
 from acuplan.accounts.api import CsrfFailed, api_auth
 from acuplan.accounts.models import User
 from acuplan.audit.log import record_refusal
+from acuplan.booking.api import router as booking_router
 from acuplan.clinic.api import router as clinic_router
 from acuplan.core.errors import Conflict, FieldError, InvalidInput, InvalidIntake, NotPermitted
 from acuplan.core.intake import Intake
 from acuplan.core.plan import PLAN_ADAPTER
+from acuplan.followup.api import router as followup_router
 from acuplan.outcomes.api import router as outcomes_router
 
 logger = logging.getLogger("acuplan.api")
@@ -241,3 +243,5 @@ def ping(request: HttpRequest) -> dict[str, bool]:
 
 api.add_router("", clinic_router)
 api.add_router("", outcomes_router)
+api.add_router("", booking_router)
+api.add_router("", followup_router)

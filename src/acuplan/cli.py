@@ -86,9 +86,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(handler=_serve)
 
+    serve.add_argument(
+        "--with-worker",
+        action="store_true",
+        help="also start `acuplan worker` (the embedded job queue) beside the server",
+    )
+
     from acuplan.cli_admin import add_admin_commands
+    from acuplan.cli_jobs import add_job_commands
 
     add_admin_commands(sub)
+    add_job_commands(sub)
     return p
 
 
@@ -285,6 +293,12 @@ def _serve(args: argparse.Namespace) -> int:
     # DEBUG shows every URL and a traceback on a 404 or 500: off unless asked for.
     os.environ["ACUPLAN_DEBUG"] = "true" if args.debug else os.environ.get("ACUPLAN_DEBUG", "false")
     setup_django()
+    if args.with_worker:
+        import subprocess
+
+        # The worker shares the terminal's process group: Ctrl-C stops both.
+        acuplan = Path(sys.executable).with_name("acuplan")
+        subprocess.Popen([str(acuplan), "worker"])  # noqa: S603 - our own console script
     print(f"acuplan serving on http://{args.host}:{args.port}/  (Ctrl-C stops)", flush=True)
     gunicorn = Path(sys.executable).with_name("gunicorn")
     argv = [

@@ -5,6 +5,7 @@ session (CSRF enforced); a refused request must change nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -90,6 +91,16 @@ TABLE: dict[tuple[str, str], Op] = {
         lambda w: {"instrument": "nrs", "answers": 4, "answered_on": today().isoformat()},
     ),
     ("GET", "/api/patients/{patient_id}/outcomes"): Op(clinical(200)),
+    # Booking and its outbox carry times, not clinical notes: front desk books too.
+    ("POST", "/api/patients/{patient_id}/appointments"): Op(
+        demographic(201),
+        lambda w: {
+            "starts_at": f"{today() + dt.timedelta(days=3)}T10:00:00",
+            "practitioner": w.session.practitioner_id,
+        },
+    ),
+    ("GET", "/api/patients/{patient_id}/appointments"): Op(demographic(200)),
+    ("GET", "/api/patients/{patient_id}/follow-ups"): Op(demographic(200)),
 }
 
 CALLERS = [(m, auth) for m in MEMBERS for auth in ("token", "session")] + [("anonymous", "-")]

@@ -206,6 +206,9 @@ API_ACTIONS: dict[tuple[str, str], str | None] = {
     ("GET", "/api/patients/{patient_id}/sessions"): "acuplan.sessions.read",
     ("POST", "/api/patients/{patient_id}/outcomes"): "acuplan.outcome.recorded",
     ("GET", "/api/patients/{patient_id}/outcomes"): "acuplan.outcomes.read",
+    ("POST", "/api/patients/{patient_id}/appointments"): "acuplan.appointment.booked",
+    ("GET", "/api/patients/{patient_id}/appointments"): "acuplan.appointments.read",
+    ("GET", "/api/patients/{patient_id}/follow-ups"): "acuplan.follow_ups.read",
 }
 
 

@@ -91,3 +91,20 @@ class TwoFactorRequiredMiddleware:
                     return JsonResponse(body, status=403)
                 return redirect("two_factor")
         return self.get_response(request)
+
+
+class ClinicTimeZoneMiddleware:
+    """A signed-in user sees every time in their clinic's zone (the server keeps UTC)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils import timezone
+
+        user = getattr(request, "user", None)
+        clinic = getattr(user, "clinic", None) if user is not None else None
+        if clinic is None:
+            return self.get_response(request)
+        with timezone.override(clinic.zone):
+            return self.get_response(request)

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+
+
+def list_follow_up_months() -> list[int]:
+    return [1, 3, 6]
 
 
 class Clinic(models.Model):
@@ -19,9 +24,55 @@ class Clinic(models.Model):
     require_admin_two_factor = models.BooleanField(
         default=False, help_text="Clinic admins must log in with a TOTP code as well."
     )
+    time_zone = models.CharField(
+        max_length=64,
+        default="UTC",
+        help_text="IANA zone (e.g. America/New_York): every time shown, sent or exported.",
+    )
+    quiet_hours_start = models.TimeField(
+        default=dt.time(21, 0), help_text="No email to patients from this local time ..."
+    )
+    quiet_hours_end = models.TimeField(default=dt.time(8, 0), help_text="... until this one.")
+    reminder_hours_before = models.PositiveSmallIntegerField(
+        default=24, help_text="Appointment reminders go this many hours ahead."
+    )
+    late_cancellation_hours = models.PositiveSmallIntegerField(
+        default=24, help_text="A cancellation closer to the visit than this is late."
+    )
+    follow_up_months: models.JSONField[Any] = models.JSONField(
+        default=list_follow_up_months,
+        help_text="Months after discharge at which the questionnaire is sent again.",
+    )
+    chaser_days = models.PositiveSmallIntegerField(
+        default=3, help_text="One reminder this many days after an unanswered questionnaire."
+    )
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The clinic's time zone (UTC if the stored name is unknown to this machine)."""
+        return zone_named(self.time_zone)
+
+    def in_quiet_hours(self, moment: dt.datetime) -> bool:
+        """Is ``moment`` (aware) inside the clinic's quiet hours, in the clinic's zone?"""
+        t = moment.astimezone(self.zone).time()
+        start, end = self.quiet_hours_start, self.quiet_hours_end
+        if start == end:
+            return False
+        return (start <= t or t < end) if start > end else (start <= t < end)
+
+
+def zone_named(name: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def is_known_zone(name: str) -> bool:
+    return name in zoneinfo.available_timezones()
 
 
 class Role(models.TextChoices):

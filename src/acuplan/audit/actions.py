@@ -45,6 +45,26 @@ ACTIONS: dict[str, str] = {
     "acuplan.progress.overridden": "A progress decision was overridden",
     "acuplan.course.scheduled": "A course of appointments was booked",
     "acuplan.questionnaire_link.sent": "A questionnaire link was emailed",
+    # --- between visits (acuplan.followup, acuplan.booking, acuplan.portal) -------------
+    "acuplan.follow_up.sent": "A scheduled message (questionnaire, reminder, invitation) was sent",
+    "acuplan.follow_up.cancelled": "A scheduled message was cancelled (answered, visit moved, "
+    "or treatment on hold)",
+    "acuplan.follow_up.failed": "A scheduled message failed (it is retried, then given up)",
+    "acuplan.course.discharged": "A patient was discharged from the course",
+    "acuplan.booster.offered": "Pain came back after discharge: a booster series is to be offered",
+    "acuplan.booster.booked": "A booster offer was settled as booked",
+    "acuplan.booster.dismissed": "A booster offer was dismissed",
+    "acuplan.appointment.booked": "An appointment was booked on the calendar",
+    "acuplan.appointment.moved": "An appointment was moved",
+    "acuplan.appointment.cancelled": "An appointment was cancelled (late ones are marked)",
+    "acuplan.appointment.move_requested": "A patient asked to move an appointment (portal)",
+    "acuplan.clinic_settings.changed": "The clinic's time zone, quiet hours or follow-up "
+    "schedule was changed",
+    "acuplan.portal_link.sent": "A patient portal sign-in link was emailed",
+    "acuplan.portal_link.used": "A patient signed in to the portal with a one-time link",
+    "acuplan.portal_page.read": "A patient read a page of their own record in the portal",
+    "acuplan.own_record.downloaded": "A patient downloaded their own record",
+    "acuplan.consultation.requested": "Someone asked for a consultation from the public self-check",
     # --- reads of one patient's record --------------------------------------------------
     "acuplan.patient.read": "A patient's demographics were read (API)",
     "acuplan.details.read": "A patient's contact details and visits were read",
@@ -60,9 +80,12 @@ ACTIONS: dict[str, str] = {
     "acuplan.progress.read": "A progress review was read",
     "acuplan.schedule.read": "A patient's schedule was read",
     "acuplan.calendar.read": "A patient's appointments were downloaded",
+    "acuplan.appointments.read": "A patient's appointments were listed (API)",
+    "acuplan.follow_ups.read": "A patient's scheduled messages were listed",
     # --- list reads that show patient data (detail.patient_ids names them) --------------
     "acuplan.patient_list.read": "The patient list was shown",
     "acuplan.dashboard.read": "The dashboard was shown",
+    "acuplan.clinic_calendar.read": "The clinic calendar was shown",
     # --- the audit log itself -----------------------------------------------------------
     "acuplan.audit.read": "The audit log was read",
     "acuplan.audit.exported": "The audit log was exported as CSV",

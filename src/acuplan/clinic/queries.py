@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
@@ -115,3 +116,45 @@ def page_of(plans: QuerySet[Plan], start: int, stop: int) -> list[Plan]:
         plans.filter(pk__in=ids).select_related("patient", "created_by").defer("data").in_bulk(ids)
     )
     return [rows[pk] for pk in ids]
+
+
+UPCOMING_LIMIT = 20
+
+
+def upcoming_visits(user: User, now: dt.datetime) -> list[Any]:
+    """The clinic's next booked visits (the calendar has the rest)."""
+    if user.clinic_id is None:
+        return []
+    from django.apps import apps
+
+    appointment = apps.get_model("outcomes", "Appointment")
+    return list(
+        appointment.objects.filter(
+            patient__clinic_id=user.clinic_id, status="scheduled", starts_at__gte=now
+        )
+        .select_related("patient", "practitioner")
+        .order_by("starts_at", "id")[:UPCOMING_LIMIT]
+    )
+
+
+def open_booster_offers(user: User) -> list[Any]:
+    """Pain came back after discharge: offer a booster series."""
+    if user.clinic_id is None:
+        return []
+    from django.apps import apps
+
+    offer = apps.get_model("followup", "BoosterOffer")
+    return list(
+        offer.objects.filter(patient__clinic_id=user.clinic_id, status="open")
+        .select_related("patient", "response")
+        .order_by("created_at", "id")[:URGENT_LIMIT]
+    )
+
+
+def failed_sends(user: User) -> int:
+    if user.clinic_id is None:
+        return 0
+    from django.apps import apps
+
+    send = apps.get_model("followup", "ScheduledSend")
+    return int(send.objects.filter(clinic_id=user.clinic_id, status="failed").count())

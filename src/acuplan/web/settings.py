@@ -40,6 +40,11 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 MEDIA_ROOT = DATA_DIR / "uploads"
+#: The job queue (acuplan.followup.queue): SQLite in the data directory by default (no
+#: server), or redis://host:6379/0 to share the work between machines.
+ACUPLAN_QUEUE_URL = env_str("ACUPLAN_QUEUE_URL", f"sqlite:///{DATA_DIR / 'queue.sqlite3'}")
+#: The address patients' emails link to (questionnaires, portal sign-in, reminders).
+ACUPLAN_BASE_URL = env_str("ACUPLAN_BASE_URL", "http://127.0.0.1:8000")
 # Pages carry their CSS inline; the only static files are Swagger UI's, which django-ninja
 # ships and WhiteNoise serves from the installed package (no collectstatic, no CDN).
 STATIC_URL = "/static/"
@@ -59,6 +64,9 @@ INSTALLED_APPS = [
     "acuplan.audit",
     "acuplan.clinic",
     "acuplan.outcomes",
+    "acuplan.followup",
+    "acuplan.booking",
+    "acuplan.portal",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -72,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "acuplan.accounts.middleware.SessionLimitsMiddleware",
     "acuplan.accounts.middleware.TwoFactorRequiredMiddleware",
+    "acuplan.accounts.middleware.ClinicTimeZoneMiddleware",
     "acuplan.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -80,7 +89,7 @@ MIDDLEWARE = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "acuplan.accounts.backends.ClinicModelBackend",  # ModelBackend, clinic joined
 ]
 ROOT_URLCONF = "acuplan.web.urls"
 WSGI_APPLICATION = "acuplan.web.wsgi.application"
@@ -110,7 +119,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for one hour
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = env_str("ACUPLAN_TIME_ZONE", "UTC")
+# The server keeps UTC; each clinic has its own zone (Clinic.time_zone), activated for its
+# users' requests (accounts.middleware.ClinicTimeZoneMiddleware) and used by every service
+# that shows, sends or exports a time.
+TIME_ZONE = "UTC"
 USE_I18N = False
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

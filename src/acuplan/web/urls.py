@@ -21,4 +21,7 @@ urlpatterns = [
     path("", include("acuplan.audit.urls")),
     path("", include("acuplan.clinic.urls")),
     path("", include("acuplan.outcomes.urls")),
+    path("", include("acuplan.followup.urls")),
+    path("", include("acuplan.booking.urls")),
+    path("", include("acuplan.portal.urls")),
 ]

@@ -17,8 +17,17 @@ from acuplan.core.knowledge import default_knowledge
 def dashboard(request: AuthedRequest) -> HttpResponse:
     user, today = request.user, timezone.localdate()
     sessions = list(queries.todays_sessions(user, today))
-    context: dict[str, object] = {"today": today, "sessions": sessions}
-    shown = [s.patient_id for s in sessions]
+    upcoming = queries.upcoming_visits(user, timezone.now())
+    boosters = queries.open_booster_offers(user)
+    context: dict[str, object] = {
+        "today": today,
+        "sessions": sessions,
+        "upcoming": upcoming,
+        "boosters": boosters,
+        "failed_sends": queries.failed_sends(user),
+    }
+    shown = [s.patient_id for s in sessions] + [a.patient_id for a in upcoming]
+    shown += [o.patient_id for o in boosters]
     if user.is_clinical:  # front desk sees the day's sessions only
         kb = default_knowledge()
         urgent = list(queries.urgent_triage(user)[: queries.URGENT_LIMIT])

@@ -204,6 +204,12 @@ def _first_free_day(
     return None
 
 
+def most_within(placed: Iterable[dt.date], day: dt.date, days: int) -> int:
+    """The most of ``placed`` in any ``days``-long window that contains ``day`` (the check
+    a single booking makes against the weekly maximum and the payer's year)."""
+    return _count_within(list(placed), day, days)
+
+
 def _count_within(placed: list[dt.date], day: dt.date, days: int) -> int:
     """The most visits in any ``days``-long window that contains ``day``."""
     near = [d for d in placed if abs((d - day).days) < days]

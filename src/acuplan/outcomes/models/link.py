@@ -18,7 +18,15 @@ class QuestionnaireLink(models.Model):
     """What the link asks (e.g. ["nrs", "peg", "rmdq", "sleep", ...]), fixed when sent."""
     sent_to = models.EmailField()
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    """None: sent by the follow-up schedule (``follow_up`` says which send)."""
+    follow_up = models.ForeignKey(
+        "followup.ScheduledSend",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="links",
     )
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()

@@ -12,12 +12,14 @@ import hashlib
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from acuplan.accounts.models import User
 from acuplan.clinic.models import Patient
 from acuplan.clinic.services import Actor
 from acuplan.core.errors import AcuplanError, FieldError, InvalidInput
@@ -66,19 +68,9 @@ def send_questionnaire_link(
     require_member(actor, patient)
     if not patient.email:
         raise InvalidInput([FieldError("email", "the patient has no email address on file")])
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    now = timezone.now()
-    link = QuestionnaireLink.objects.create(
-        patient=patient,
-        token_hash=hash_token(token),
-        due=due_questionnaires(patient),
-        sent_to=patient.email,
-        created_by=actor.user,
-        created_at=now,
-        expires_at=now + LINK_LIFETIME,
-    )
+    link, token = issue_link(patient, created_by=actor.user)
     clinic = patient.clinic.name
-    expires = timezone.localtime(link.expires_at).strftime("%d %B %Y")
+    expires = timezone.localtime(link.expires_at, patient.clinic.zone).strftime("%d %B %Y")
     # No clinical detail in the email: it may be read on a shared or work device.
     send_mail(
         subject=f"A short questionnaire from {clinic}",
@@ -101,6 +93,30 @@ def send_questionnaire_link(
         due=link.due,
     )
     return link
+
+
+def issue_link(
+    patient: Patient,
+    *,
+    created_by: User | None,
+    follow_up: Any = None,
+    now: dt.datetime | None = None,
+) -> tuple[QuestionnaireLink, str]:
+    """A new link row and its token (the caller emails it in the same transaction).
+    ``created_by`` None with ``follow_up``: sent by the follow-up schedule."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    now = now or timezone.now()
+    link = QuestionnaireLink.objects.create(
+        patient=patient,
+        token_hash=hash_token(token),
+        due=due_questionnaires(patient),
+        sent_to=patient.email,
+        created_by=created_by,
+        follow_up=follow_up,
+        created_at=now,
+        expires_at=now + LINK_LIFETIME,
+    )
+    return link, token
 
 
 def open_link(token: str, *, now: dt.datetime | None = None) -> QuestionnaireLink:
@@ -138,13 +154,13 @@ def answer_questionnaire(
     now = now or timezone.now()
     link = (
         QuestionnaireLink.objects.select_for_update(of=("self",))
-        .select_related("patient")
+        .select_related("patient__clinic")
         .filter(token_hash=hash_token(token))
         .first()
     )
     link = _usable(link, now)
     measures = score_answers(default_knowledge(), data, allowed=frozenset(link.due))
-    day = timezone.localdate(now)
+    day = timezone.localdate(now, link.patient.clinic.zone)
     response = create_response(link.patient, ResponseKind.FOLLOW_UP, day, measures)
     link.used_at, link.response = now, response
     link.save(update_fields=["used_at", "response"])
@@ -159,6 +175,9 @@ def answer_questionnaire(
     )
     if response.red_flags:
         notify_red_flags(response, dashboard_url)
+    from acuplan.followup.services.answers import after_answer  # the follow-up app builds on this
+
+    after_answer(link, response, now)
     return response
 
 

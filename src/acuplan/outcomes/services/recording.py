@@ -58,6 +58,9 @@ def record_outcome(
         instruments=sorted(measures.scores),
         red_flags=measures.answers.get("red_flags", []),
     )
+    from acuplan.followup.services.booster import check_booster  # builds on this app
+
+    check_booster(patient, response)  # pain back after discharge: offer a booster
     return response
 
 

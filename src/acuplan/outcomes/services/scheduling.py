@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from acuplan.clinic.models import Patient, Plan
+from acuplan.clinic.safety_gate import treatment_gate
 from acuplan.clinic.services import Actor
 from acuplan.core.errors import Conflict, FieldError, InvalidInput
 from acuplan.core.knowledge import default_knowledge
@@ -88,8 +89,11 @@ def schedule_appointments(
     local time). Future appointments booked earlier are cancelled and replaced, so running
     it again reschedules. Conflict without an approved plan. Front desk may book."""
     require_member(actor, patient)
+    gate = treatment_gate(patient)
+    if gate.blocked:  # the safety gate: a patient whose treatment is on hold is not booked
+        raise Conflict(f"not booked: {gate.message}")
     errors: list[FieldError] = []
-    if start < timezone.localdate():
+    if start < timezone.localdate(timezone=patient.clinic.zone):
         errors.append(FieldError("start", "is in the past"))
     if not 10 <= duration_minutes <= 180:
         errors.append(FieldError("duration_minutes", "must be 10-180"))
@@ -99,7 +103,7 @@ def schedule_appointments(
     cancelled = Appointment.objects.filter(
         patient=patient, status=Appointment.Status.SCHEDULED, starts_at__gte=timezone.now()
     ).update(status=Appointment.Status.CANCELLED)
-    zone = timezone.get_current_timezone()
+    zone = patient.clinic.zone  # the clinic's local time, never the server's (UTC)
     rows = Appointment.objects.bulk_create(
         Appointment(
             patient=patient,
@@ -108,6 +112,7 @@ def schedule_appointments(
             phase=v.phase,
             starts_at=dt.datetime.combine(v.day, at, tzinfo=zone),
             duration_minutes=duration_minutes,
+            practitioner=patient.practitioner,
             created_by=actor.user,
         )
         for v in schedule.visits
@@ -122,4 +127,7 @@ def schedule_appointments(
         cancelled=cancelled,
         payer=payer.name if payer else None,
     )
+    from acuplan.followup.services.schedule import sync_patient  # builds on this app
+
+    sync_patient(patient)
     return ScheduleResult(rows, schedule.notes, cancelled)

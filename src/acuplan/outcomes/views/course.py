@@ -87,7 +87,12 @@ def calendar_ics(request: AuthedRequest, pk: int) -> HttpResponse:
         )
         for a in rows
     ]
-    body = ical.calendar(events, stamp=timezone.now(), name=f"{location} appointments".strip())
+    body = ical.calendar(
+        events,
+        stamp=timezone.now(),
+        name=f"{location} appointments".strip(),
+        zone=patient.clinic.zone,
+    )
     record_read(actor=actor(request), record=patient, patient=patient, what="calendar")
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="appointments.ics"'

@@ -1,0 +1,1 @@
+"""Services of the between-visits app: every write in one transaction with its audit event."""
