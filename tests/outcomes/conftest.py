@@ -60,9 +60,12 @@ def owner(cast: Cast) -> Actor:
 
 
 @pytest.fixture
-def emailed_patient(patient: Patient) -> Patient:
+def emailed_patient(patient: Patient, cast: Cast) -> Patient:
+    """A patient with an email address and a first intake, dated a year back (a link is
+    only sent once the first intake is recorded)."""
     Patient.objects.filter(pk=patient.pk).update(email="ada@example.org")
     patient.refresh_from_db()
+    intake_before(patient, cast, days_ago(365))
     return patient
 
 

@@ -115,7 +115,11 @@ def test_it_explains_a_link_that_cannot_be_sent(
 ) -> None:
     login(client, cast.owner)
     response = client.post(reverse("outcomes:link_send", args=[patient.pk]), follow=True)
-    assert "Not sent: the patient has no email address on file." in response.content.decode()
+    assert (
+        "Not sent: the patient has no email address on file; record the first intake before "
+        "sending a questionnaire: follow-up answers are measured against it."
+    ) in response.content.decode()
+    assert not QuestionnaireLink.objects.exists()
 
 
 def test_it_lets_a_clinic_admin_choose_the_questionnaire(client: Client, cast: Cast) -> None:

@@ -1254,7 +1254,9 @@ def test_it_lets_front_desk_book_the_schedule_on_the_page(
     assert Appointment.objects.filter(patient_id=approved_plan.patient_id).exists()
 
 
-def test_it_lets_front_desk_send_a_questionnaire_link(cast: Cast, patient: Patient) -> None:
+def test_it_lets_front_desk_send_a_questionnaire_link(
+    cast: Cast, patient: Patient, intake: Intake
+) -> None:
     Patient.objects.filter(pk=patient.pk).update(email="ada@example.org")
     patient.refresh_from_db()
     link = outcome_services.send_questionnaire_link(
@@ -1269,7 +1271,7 @@ def test_it_lets_front_desk_send_a_questionnaire_link(cast: Cast, patient: Patie
 
 
 def test_it_lets_front_desk_send_a_questionnaire_link_on_the_page(
-    client: Client, cast: Cast, patient: Patient
+    client: Client, cast: Cast, patient: Patient, intake: Intake
 ) -> None:
     Patient.objects.filter(pk=patient.pk).update(email="ada@example.org")
     login(client, cast.front_desk)

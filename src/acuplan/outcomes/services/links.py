@@ -63,11 +63,23 @@ def send_questionnaire_link(
 ) -> QuestionnaireLink:
     """Create a link and email it to the patient (``url_for(token)`` builds the absolute
     address). The email goes out inside the transaction: if sending fails, no link exists.
-    Raises InvalidInput("email") when the patient has no email address. Front desk may send
+    Raises InvalidInput naming "email" when the patient has no email address and "patient"
+    before the first intake (the answers would have no baseline). Front desk may send
     one: the link carries no clinical content."""
     require_member(actor, patient)
+    errors = []
     if not patient.email:
-        raise InvalidInput([FieldError("email", "the patient has no email address on file")])
+        errors.append(FieldError("email", "the patient has no email address on file"))
+    if not patient.intakes.exists():
+        errors.append(
+            FieldError(
+                "patient",
+                "record the first intake before sending a questionnaire: follow-up answers "
+                "are measured against it",
+            )
+        )
+    if errors:
+        raise InvalidInput(errors)
     link, token = issue_link(patient, created_by=actor.user)
     clinic = patient.clinic.name
     expires = timezone.localtime(link.expires_at, patient.clinic.zone).strftime("%d %B %Y")
