@@ -45,6 +45,13 @@ ACTIONS: dict[str, str] = {
     "acuplan.progress.overridden": "A progress decision was overridden",
     "acuplan.course.scheduled": "A course of appointments was booked",
     "acuplan.questionnaire_link.sent": "A questionnaire link was emailed",
+    # --- money and credentials (acuplan.billing) ----------------------------------------
+    "acuplan.payment.recorded": "A payment was recorded",
+    "acuplan.payment.reversed": "A payment was reversed (a reversing entry; nothing is edited)",
+    "acuplan.package.recorded": "A package of prepaid sessions was sold",
+    "acuplan.package.voided": "An unused package of prepaid sessions was voided",
+    "acuplan.clinic_billing.changed": "The clinic's billing details or fee schedule changed",
+    "acuplan.credentials.changed": "A practitioner's licence, certification or NPI changed",
     # --- reads of one patient's record --------------------------------------------------
     "acuplan.patient.read": "A patient's demographics were read (API)",
     "acuplan.details.read": "A patient's contact details and visits were read",
@@ -60,9 +67,12 @@ ACTIONS: dict[str, str] = {
     "acuplan.progress.read": "A progress review was read",
     "acuplan.schedule.read": "A patient's schedule was read",
     "acuplan.calendar.read": "A patient's appointments were downloaded",
+    "acuplan.superbill.read": "A superbill was read (page, print or API)",
+    "acuplan.account.read": "A patient's account (charges, payments, balance) was read",
     # --- list reads that show patient data (detail.patient_ids names them) --------------
     "acuplan.patient_list.read": "The patient list was shown",
     "acuplan.dashboard.read": "The dashboard was shown",
+    "acuplan.claims.exported": "Claim lines were exported as CSV for the biller",
     # --- the audit log itself -----------------------------------------------------------
     "acuplan.audit.read": "The audit log was read",
     "acuplan.audit.exported": "The audit log was exported as CSV",

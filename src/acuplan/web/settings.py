@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "acuplan.audit",
     "acuplan.clinic",
     "acuplan.outcomes",
+    "acuplan.billing",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

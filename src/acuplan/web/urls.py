@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("acuplan.audit.urls")),
     path("", include("acuplan.clinic.urls")),
     path("", include("acuplan.outcomes.urls")),
+    path("", include("acuplan.billing.urls")),
 ]
