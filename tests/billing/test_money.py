@@ -149,3 +149,31 @@ def test_it_lets_only_a_clinic_admin_change_the_billing_details(cast: Cast) -> N
         "fee_schedule.97810",
         "colour",
     }
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"npi": "1234567890"}, "npi"),
+        ({"licence_state": "XX"}, "licence_state"),
+        ({"licence_expiry": "soon"}, "licence_expiry"),
+        ({"nccaom_number": "123"}, "nccaom_expiry"),
+        ({"hobby": "golf"}, "hobby"),
+    ],
+)
+def test_it_refuses_bad_credentials(cast: Cast, changes: dict[str, str], field: str) -> None:
+    profile = cast.owner.profile
+    with pytest.raises(InvalidInput) as exc:
+        billing.update_credentials(actor=Actor(cast.owner), profile=profile, data=changes)
+    assert field in {e.field for e in exc.value.errors}
+
+
+def test_it_keeps_old_and_new_credentials_in_the_audit_event(cast: Cast) -> None:
+    profile = cast.owner.profile
+    billing.update_credentials(actor=Actor(cast.owner), profile=profile, data={"npi": "1234567893"})
+    event = AuditEvent.objects.get(action="acuplan.credentials.changed")
+    assert event.detail["changes"] == {"npi": ["", "1234567893"]}
+    with pytest.raises(NotPermitted):
+        billing.update_credentials(
+            actor=Actor(cast.colleague), profile=profile, data={"npi": "1993999998"}
+        )

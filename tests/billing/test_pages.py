@@ -1,16 +1,19 @@
 """Every page of ``acuplan.billing.urls`` against the cast: billing is front-desk work, so
 front desk gets the account, payments and superbills (which show no clinical notes); an
-outsider gets 404; the billing settings are for the clinic admin. The table must name every
-URL pattern."""
+outsider gets 404; the billing settings are for the clinic admin; the directory is public.
+The table must name every URL pattern."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from acuplan.accounts.models import Clinic
+from acuplan.accounts.models import Clinic, PractitionerProfile, User
 from acuplan.audit.models import AuditEvent
 from acuplan.billing import urls as billing_urls
 from acuplan.clinic.models import Patient, Session
@@ -45,6 +48,8 @@ PAGES: dict[str, Page] = {
     "period_superbill": Page("patient", clinical=False),
     "claims_csv": Page(clinical=False),
     "settings": Page(admin_only=True),
+    "credentials": Page(clinical=False),
+    "directory": Page(public=True),
 }
 TABLE = PageTable(PAGES, billing_urls, "billing")
 globals().update(cast_tests(TABLE))
@@ -153,3 +158,96 @@ def test_it_lets_the_admin_set_the_clinic_s_billing_details(client: Client, cast
     assert (clinic.tax_id, clinic.fee_schedule) == ("98-7654321", {"97810": "90.00"})
     event = AuditEvent.objects.get(action="acuplan.clinic_billing.changed")
     assert event.detail["changes"]["tax_id"] == ["12-3456789", "98-7654321"]
+
+
+def _credentials(client: Client, profile: PractitionerProfile, **changes: str) -> Any:
+    data = {
+        "practitioner": profile.pk,
+        "licence_number": profile.licence_number,
+        "licence_state": profile.licence_state,
+        "licence_expiry": profile.licence_expiry.isoformat(),
+        "nccaom_number": "",
+        "nccaom_expiry": "",
+        "npi": "",
+        **changes,
+    }
+    return client.post(reverse("billing:credentials"), data)
+
+
+def test_it_checks_the_npi_s_check_digit_on_the_credentials_page(
+    client: Client, cast: Cast
+) -> None:
+    login(client, cast.owner)
+    own = PractitionerProfile.objects.get(user=cast.owner)
+    bad = _credentials(client, own, npi="1234567890")
+    assert bad.status_code == 400
+    assert "check digit" in bad.content.decode()
+    good = _credentials(
+        client, own, npi="1234567893", nccaom_number="123456", nccaom_expiry="2030-01-01"
+    )
+    assert good.status_code == 302
+    own.refresh_from_db()
+    assert own.npi == "1234567893"
+    assert AuditEvent.objects.filter(action="acuplan.credentials.changed").count() == 1
+    colleague = PractitionerProfile.objects.get(user=cast.colleague)
+    assert _credentials(client, colleague).status_code == 403
+    login(client, cast.admin)
+    assert _credentials(client, colleague, npi="1993999998").status_code == 302
+    login(client, cast.outsider)
+    assert _credentials(client, own).status_code == 404
+
+
+def test_it_warns_on_the_dashboard_sixty_days_before_a_credential_expires(
+    client: Client, cast: Cast
+) -> None:
+    today = timezone.localdate()
+    PractitionerProfile.objects.filter(user=cast.owner).update(
+        licence_expiry=today + dt.timedelta(days=30),
+        nccaom_number="1234",
+        nccaom_expiry=today - dt.timedelta(days=2),
+    )
+    PractitionerProfile.objects.filter(user=cast.colleague).update(
+        licence_expiry=today + dt.timedelta(days=61)
+    )
+    login(client, cast.owner)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "Credentials to renew" in html
+    assert "in 30 days" in html
+    assert "NCCAOM certification expired" in html
+    login(client, cast.colleague)
+    assert "Credentials to renew" not in client.get(reverse("dashboard")).content.decode()
+    login(client, cast.admin)
+    assert "in 30 days" in client.get(reverse("dashboard")).content.decode()
+
+
+# --- the public directory -----------------------------------------------------------------
+
+
+def test_it_lists_the_clinic_s_practitioners_and_how_to_verify_them(
+    client: Client, cast: Cast, patient: Patient
+) -> None:
+    PractitionerProfile.objects.filter(user=cast.owner).update(
+        npi="1234567893", nccaom_number="98765", nccaom_expiry=dt.date(2030, 1, 1)
+    )
+    User.objects.filter(pk=cast.owner.pk).update(first_name="Min", last_name="Lee")
+    response = client.get(reverse("billing:directory", kwargs={"slug": "riverside"}))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "the clinic's own record, not a verification" in html.lower()
+    assert "Min Lee" in html
+    assert "CA L-owner" in html
+    assert "1234567893" in html
+    assert "98765" in html
+    assert "https://search.dca.ca.gov" in html  # the California board's lookup
+    assert "help.nccaom.org" in html
+    assert "L-outsider" not in html  # another clinic's practitioner
+    assert patient.last_name not in html
+
+
+@pytest.mark.parametrize("slug", ["nowhere", "riverside-retired-1"])
+def test_it_has_no_directory_for_an_unknown_or_retired_clinic(
+    client: Client, cast: Cast, slug: str
+) -> None:
+    if slug != "nowhere":
+        Clinic.objects.create(name="Old", slug=slug)
+    assert client.get(reverse("billing:directory", kwargs={"slug": slug})).status_code == 404

@@ -1,16 +1,18 @@
 """Access checks for billing records: one helper per record type. Billing is front-desk
 work: every member of the patient's clinic may see a superbill, an account or a payment
 (they show codes, dates and money, never the clinical notes). Another clinic's record is a
-404."""
+404. Credentials: a practitioner edits their own, a clinic admin anyone's in the clinic."""
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import Http404
 
-from acuplan.accounts.models import User
+from acuplan.accounts.models import Clinic, PractitionerProfile, User
 from acuplan.billing.models import Package, Payment
 from acuplan.clinic.access import get_patient_for
 from acuplan.clinic.models import Patient, Session
+from acuplan.core.errors import NotPermitted
 
 
 def _clinic_id(user: User) -> int | None:
@@ -63,3 +65,38 @@ def get_package_for(user: User, pk: int) -> Package:
     if package is None:
         raise Http404("no such package")
     return package
+
+
+def practitioners_of(clinic: Clinic) -> QuerySet[PractitionerProfile]:
+    """The clinic's active practitioners with a licence on file, by name."""
+    return (
+        PractitionerProfile.objects.filter(user__clinic=clinic, user__is_active=True)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )
+
+
+def get_profile_for(user: User, pk: int) -> PractitionerProfile:
+    """A practitioner's credentials to edit: the user's own, or (for a clinic admin) any of
+    the clinic's. 404 for another clinic's; NotPermitted for a colleague's."""
+    clinic_id = _clinic_id(user)
+    profile = (
+        PractitionerProfile.objects.select_related("user")
+        .filter(pk=pk, user__clinic_id=clinic_id)
+        .first()
+        if clinic_id is not None
+        else None
+    )
+    if profile is None:
+        raise Http404("no such practitioner")
+    if profile.user_id != user.pk and not user.is_clinic_admin:
+        raise NotPermitted("only the practitioner or a clinic admin may change credentials")
+    return profile
+
+
+def get_public_clinic(slug: str) -> Clinic:
+    """A clinic for its public directory page (no login); 404 for an unknown or retired one."""
+    clinic = Clinic.objects.filter(slug=slug).first()
+    if clinic is None or "-retired-" in clinic.slug:
+        raise Http404("no such clinic")
+    return clinic

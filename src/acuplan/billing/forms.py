@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -106,3 +107,26 @@ class ClinicBillingForm(ClinicForm):
 def fee_codes() -> list[str]:
     rules = default_rules()
     return [*rules.codes, *rules.evaluation.codes]
+
+
+class CredentialsForm(ClinicForm):
+    licence_number = forms.CharField(label="Licence number", max_length=50)
+    licence_state = forms.CharField(
+        label="Licence state", max_length=2, help_text="Two letters, e.g. CA"
+    )
+    licence_expiry = forms.DateField(label="Licence expires", widget=DATE)
+    nccaom_number = forms.CharField(label="NCCAOM number", max_length=50, required=False)
+    nccaom_expiry = forms.DateField(
+        label="NCCAOM certification expires", widget=DATE, required=False
+    )
+    npi = forms.CharField(
+        label="NPI", max_length=10, required=False, help_text="10 digits; the last is checked"
+    )
+
+    def service_data(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        out: dict[str, Any] = {k: d.get(k) for k in self.fields}
+        for k, v in out.items():
+            if isinstance(v, dt.date):
+                out[k] = v.isoformat()
+        return out

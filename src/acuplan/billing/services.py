@@ -1,6 +1,6 @@
 """Writes of the billing app, each in one transaction with its audit event: payments and
-their reversal, packages and their voiding, the clinic's billing details. Money is never
-edited: a mistake is reversed by a new row.
+their reversal, packages and their voiding, the clinic's billing details, a practitioner's
+credentials. Money is never edited: a mistake is reversed by a new row.
 
 Errors: InvalidInput (names every bad field, nothing changed), NotPermitted, Conflict."""
 
@@ -14,11 +14,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from acuplan.accounts.models import Clinic
+from acuplan.accounts.models import Clinic, PractitionerProfile
 from acuplan.billing.models import Package, PackageVoid, Payment, PaymentMethod
 from acuplan.clinic.models import Patient
 from acuplan.clinic.services import Actor
 from acuplan.core.billing import default_rules
+from acuplan.core.credentials import npi_problem
 from acuplan.core.errors import Conflict, FieldError, InvalidInput, NotPermitted
 from acuplan.outcomes.services.common import audit, require_member
 
@@ -27,6 +28,10 @@ MAX_FEE = Decimal("10000.00")
 MAX_PACKAGE_SESSIONS = 100
 EARLIEST = dt.date(2000, 1, 1)
 EIN = re.compile(r"^\d{2}-\d{7}$")
+STATES = frozenset(
+    """AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV
+    NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP""".split()  # noqa: SIM905
+)
 
 
 def _require(errors: list[FieldError]) -> None:
@@ -291,3 +296,71 @@ def _fee_schedule(given: Any, errors: list[FieldError]) -> dict[str, str]:
         elif fee not in (None, ""):
             out[code] = str(money(fee, f"fee_schedule.{code}", errors, MAX_FEE))
     return {c: out[c] for c in known if c in out}
+
+
+# --- credentials --------------------------------------------------------------------------
+
+CREDENTIAL_FIELDS = (
+    "licence_number",
+    "licence_state",
+    "licence_expiry",
+    "nccaom_number",
+    "nccaom_expiry",
+    "npi",
+)
+
+
+@transaction.atomic
+def update_credentials(
+    *, actor: Actor, profile: PractitionerProfile, data: dict[str, Any]
+) -> PractitionerProfile:
+    """Change a practitioner's licence (state, number, expiry), NCCAOM certification
+    (number, expiry) or NPI (its check digit is verified). The practitioner or a clinic
+    admin; the audit event keeps old and new values."""
+    if profile.user.clinic_id != actor.user.clinic_id or not (
+        profile.user_id == actor.user.pk or actor.user.is_clinic_admin
+    ):
+        raise NotPermitted("only the practitioner or a clinic admin may change credentials")
+    errors = [FieldError(k, "unknown field") for k in data if k not in CREDENTIAL_FIELDS]
+    current = {k: getattr(profile, k) for k in CREDENTIAL_FIELDS}
+    fields = {**current, **{k: v for k, v in data.items() if k in CREDENTIAL_FIELDS}}
+    clean: dict[str, Any] = {}
+    clean["licence_number"] = _text(fields["licence_number"], "licence_number", 50, errors)
+    if not clean["licence_number"]:
+        errors.append(FieldError("licence_number", "required"))
+    clean["licence_state"] = _text(fields["licence_state"], "licence_state", 2, errors).upper()
+    if clean["licence_state"] not in STATES:
+        errors.append(FieldError("licence_state", "a US state or territory code, e.g. CA"))
+    clean["licence_expiry"] = _expiry(fields["licence_expiry"], "licence_expiry", errors, True)
+    clean["nccaom_number"] = _text(fields["nccaom_number"], "nccaom_number", 50, errors)
+    clean["nccaom_expiry"] = _expiry(fields["nccaom_expiry"], "nccaom_expiry", errors, False)
+    if clean["nccaom_number"] and clean["nccaom_expiry"] is None:
+        errors.append(FieldError("nccaom_expiry", "the NCCAOM certification's expiry date"))
+    clean["npi"] = _text(fields["npi"], "npi", 10, errors).replace(" ", "")
+    problem = npi_problem(clean["npi"]) if clean["npi"] else None
+    if problem:
+        errors.append(FieldError("npi", problem))
+    _require(errors)
+    changes = {
+        k: [str(current[k] or ""), str(v or "")] for k, v in clean.items() if current[k] != v
+    }
+    if not changes:
+        return profile
+    PractitionerProfile.objects.filter(pk=profile.pk).update(**{k: clean[k] for k in changes})
+    profile.refresh_from_db()
+    audit(actor, "acuplan.credentials.changed", profile, None, changes=changes)
+    return profile
+
+
+def _expiry(value: Any, field: str, errors: list[FieldError], required: bool) -> dt.date | None:
+    if value in (None, ""):
+        if required:
+            errors.append(FieldError(field, "required, as YYYY-MM-DD"))
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        errors.append(FieldError(field, "a date, YYYY-MM-DD"))
+        return None

@@ -16,4 +16,6 @@ urlpatterns: list[URLPattern] = [
     path("patients/<int:pk>/superbill/", views.period_superbill_page, name="period_superbill"),
     path("billing/claims.csv", views.claims_csv, name="claims_csv"),
     path("billing/settings/", views.settings, name="settings"),
+    path("credentials/", views.credentials, name="credentials"),
+    path("clinics/<slug:slug>/practitioners/", views.directory, name="directory"),
 ]

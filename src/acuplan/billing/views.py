@@ -1,6 +1,6 @@
 """Billing pages: the patient's account (payments, packages), superbills (one page, to
-print), the biller's CSV and the clinic's billing settings. Thin: access helper, service,
-template."""
+print), the biller's CSV, the clinic's billing settings, credentials and the public
+practitioner directory. Thin: access helper, service, template."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from acuplan.accounts.models import PractitionerProfile
 from acuplan.accounts.views import require_clinic_admin
 from acuplan.audit.log import record_list_read
 from acuplan.billing import access, services
@@ -21,6 +22,7 @@ from acuplan.billing.account import patient_account
 from acuplan.billing.export import CSV_HEADER, claim_rows, safe_cell
 from acuplan.billing.forms import (
     ClinicBillingForm,
+    CredentialsForm,
     PackageForm,
     PaymentForm,
     PeriodForm,
@@ -33,6 +35,7 @@ from acuplan.clinic.models import Patient
 from acuplan.clinic.services import record_read
 from acuplan.clinic.views.base import AuthedRequest, actor, clinic_page, post_only, posted
 from acuplan.core.billing import default_rules
+from acuplan.core.credentials import default_credential_rules, expiry_warnings
 from acuplan.core.errors import InvalidInput
 
 DEFAULT_PERIOD_DAYS = 30
@@ -260,3 +263,96 @@ def settings(request: AuthedRequest) -> HttpResponse:
             return redirect("billing:settings")
     context = {"form": form, "fee_fields": [form[f"fee_{c}"] for c in fee_codes()]}
     return render(request, "billing/settings.html", context, status=400 if form.errors else 200)
+
+
+# --- credentials --------------------------------------------------------------------------
+
+
+@clinic_page
+def credentials(request: AuthedRequest) -> HttpResponse:
+    """The user's own credentials to edit; a clinic admin picks any practitioner's
+    (``?practitioner=<id>``). Everyone in the clinic sees the list with its warnings."""
+    user, today = request.user, timezone.localdate()
+    assert user.clinic is not None  # noqa: S101 - clinic_page users belong to a clinic
+    chosen = request.POST.get("practitioner") or request.GET.get("practitioner")
+    profile = _profile_to_edit(request, chosen)
+    form = None
+    if profile is not None:
+        form = CredentialsForm(posted(request), initial=_initial(profile))
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.update_credentials(
+                    actor=actor(request), profile=profile, data=form.service_data()
+                )
+            except InvalidInput as exc:
+                form.add_service_errors(exc.errors)
+            else:
+                messages.success(request, "Credentials saved.")
+                return redirect(request.get_full_path())
+    profiles = list(access.practitioners_of(user.clinic))
+    context = {
+        "profile": profile,
+        "form": form,
+        "rows": [(p, _warnings(p, today)) for p in profiles],
+        "clinic": user.clinic,
+    }
+    return render(
+        request, "billing/credentials.html", context, status=400 if form and form.errors else 200
+    )
+
+
+def _profile_to_edit(request: AuthedRequest, chosen: str | None) -> PractitionerProfile | None:
+    """The profile named by ``chosen`` (404 unless it is in the clinic; NotPermitted unless
+    it is the user's or the user is a clinic admin), else the user's own (None: none)."""
+    if chosen:
+        if not chosen.isdigit() or len(chosen) > 18:
+            raise Http404("no such practitioner")
+        return access.get_profile_for(request.user, int(chosen))
+    return PractitionerProfile.objects.filter(user=request.user).select_related("user").first()
+
+
+def _initial(p: PractitionerProfile) -> dict[str, Any]:
+    return {
+        "licence_number": p.licence_number,
+        "licence_state": p.licence_state,
+        "licence_expiry": p.licence_expiry,
+        "nccaom_number": p.nccaom_number,
+        "nccaom_expiry": p.nccaom_expiry,
+        "npi": p.npi,
+    }
+
+
+def _warnings(p: PractitionerProfile, today: dt.date) -> list[str]:
+    return [
+        w.text
+        for w in expiry_warnings(
+            today, licence_expiry=p.licence_expiry, nccaom_expiry=p.nccaom_expiry
+        )
+    ]
+
+
+# --- the public directory -----------------------------------------------------------------
+
+
+def directory(request: HttpRequest, slug: str) -> HttpResponse:
+    """The clinic's practitioners and how a patient can verify them. Public: no login, no
+    patient data. The clinic's own record, not a verification."""
+    try:
+        clinic = access.get_public_clinic(slug)
+    except Http404:
+        return render(request, "billing/directory_missing.html", status=404)
+    rules = default_credential_rules()
+    today = timezone.localdate()
+    rows = []
+    for p in access.practitioners_of(clinic):
+        board = rules.board_for(p.licence_state)
+        rows.append(
+            {
+                "profile": p,
+                "licence_current": p.licence_valid_on(today),
+                "nccaom_current": p.nccaom_expiry is not None and today <= p.nccaom_expiry,
+                "board": board,
+            }
+        )
+    context = {"clinic": clinic, "rows": rows, "rules": rules, "today": today}
+    return render(request, "billing/directory.html", context)
