@@ -108,6 +108,10 @@ def code_sets(
     why += _time_story(minutes, before, after_minutes, new_units, by_time, by_sets, rules, used)
     why += [text for _, text in units]
     lines = _group([line for line, _ in units])
+    if any(rules.codes[x.cpt].stimulation == "electro" for x in lines):
+        used.append("cpt.electro_in_increment")
+    if any(x.kind == "additional" for x in lines):
+        used.append("cpt.additional_needs_reinsertion")
     if before.initial_billed and units:
         used.append("cpt.one_initial_per_day")
         why.append(
