@@ -28,6 +28,7 @@ from ninja.openapi.schema import OpenAPISchema
 from acuplan.accounts.api import CsrfFailed, api_auth
 from acuplan.accounts.models import User
 from acuplan.audit.log import record_refusal
+from acuplan.billing.api import router as billing_router
 from acuplan.booking.api import router as booking_router
 from acuplan.clinic.api import router as clinic_router
 from acuplan.core.errors import Conflict, FieldError, InvalidInput, InvalidIntake, NotPermitted
@@ -245,3 +246,4 @@ api.add_router("", clinic_router)
 api.add_router("", outcomes_router)
 api.add_router("", booking_router)
 api.add_router("", followup_router)
+api.add_router("", billing_router)

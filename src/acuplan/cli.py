@@ -91,6 +91,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also start `acuplan worker` (the embedded job queue) beside the server",
     )
+    npi = sub.add_parser("npi", help="National Provider Identifiers").add_subparsers(
+        title="npi commands"
+    )
+    lookup = npi.add_parser("lookup", help="check an NPI and ask the NPPES registry about it")
+    lookup.add_argument("npi", metavar="NPI", help="10 digits")
+    lookup.set_defaults(handler=_npi_lookup)
 
     from acuplan.cli_admin import add_admin_commands
     from acuplan.cli_jobs import add_job_commands
@@ -262,6 +268,48 @@ def _schema(args: argparse.Namespace) -> int:
         from acuplan.core.plan import plan_schema
 
         _print_json(plan_schema())
+    return EXIT_OK
+
+
+def _npi_lookup(args: argparse.Namespace) -> int:
+    """Check the NPI's check digit (exit 2 when wrong), then ask the NPPES registry (exit 1
+    when it cannot be reached or holds no such NPI)."""
+    from acuplan.billing import nppes
+    from acuplan.core.credentials import npi_problem, parse_nppes
+    from acuplan.core.credentials.nppes import NppesError
+
+    number = args.npi.strip()
+    problem = npi_problem(number)
+    if problem:
+        print(f"acuplan npi lookup: {number!r} is not a valid NPI: {problem}", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        record = parse_nppes(number, nppes.fetch(number))
+    except nppes.RegistryUnreachable as exc:
+        print(
+            f"NPI {number}: check digit OK. The NPPES registry could not be reached "
+            f"({exc}); try again when the network allows.",
+            file=sys.stderr,
+        )
+        return EXIT_FAIL
+    except NppesError as exc:
+        print(f"NPI {number}: check digit OK. {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    if record is None:
+        print(
+            f"NPI {number}: check digit OK, but the NPPES registry has no such NPI.",
+            file=sys.stderr,
+        )
+        return EXIT_FAIL
+    print(f"NPI {record.npi}  {record.name}{', ' + record.credential if record.credential else ''}")
+    print(f"  type     : {record.kind} ({record.status or 'status unknown'})")
+    for t in record.taxonomies:
+        primary = " (primary)" if t.primary else ""
+        licence = f", licence {t.state} {t.licence}" if t.licence else ""
+        print(f"  taxonomy : {t.code} {t.description}{primary}{licence}")
+    for a in record.addresses:
+        print(f"  address  : {a}")
+    print(f"  source   : {nppes.registry_url(record.npi)}")
     return EXIT_OK
 
 

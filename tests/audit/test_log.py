@@ -125,6 +125,7 @@ def test_it_registers_every_action_code_the_code_uses() -> None:
                 "acuplan.followup.",
                 "acuplan.booking.",
                 "acuplan.portal.",
+                "acuplan.billing.",
             )
         )
     }

@@ -101,6 +101,23 @@ TABLE: dict[tuple[str, str], Op] = {
     ),
     ("GET", "/api/patients/{patient_id}/appointments"): Op(demographic(200)),
     ("GET", "/api/patients/{patient_id}/follow-ups"): Op(demographic(200)),
+    # Billing is front-desk work: codes, dates and money, never the clinical notes.
+    ("POST", "/api/billing/cpt"): Op(
+        any_member(200),
+        lambda w: {"sets": [{"stimulation": "manual", "face_to_face_minutes": 14}]},
+    ),
+    ("GET", "/api/sessions/{session_id}/superbill"): Op(demographic(200)),
+    ("GET", "/api/patients/{patient_id}/superbill"): Op(demographic(200)),
+    ("GET", "/api/patients/{patient_id}/account"): Op(demographic(200)),
+    ("POST", "/api/patients/{patient_id}/payments"): Op(
+        demographic(201), lambda w: {"amount": "40.00", "method": "cash"}
+    ),
+    ("POST", "/api/payments/{payment_id}/reversal"): Op(
+        demographic(201), lambda w: {"reason": "card charged twice"}
+    ),
+    ("POST", "/api/patients/{patient_id}/packages"): Op(
+        demographic(201), lambda w: {"sessions": 6, "price": "480.00"}
+    ),
 }
 
 CALLERS = [(m, auth) for m in MEMBERS for auth in ("token", "session")] + [("anonymous", "-")]

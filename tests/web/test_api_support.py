@@ -1,6 +1,6 @@
 """Helpers shared by the API and audit tests (no tests here): clients for each member of
 the cast, the operations the API documents, row counts of every model, and the one error
-shape."""
+shape. The world holds one chart: intake, plans, a session and a payment."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from django.utils.crypto import get_random_string
 
 from acuplan.accounts.models import User
 from acuplan.accounts.tokens import create_token
+from acuplan.billing import services as billing_services
+from acuplan.billing.models import Payment
 from acuplan.clinic import services
 from acuplan.clinic.models import Intake, Patient, Plan, Session
 
@@ -100,6 +102,7 @@ class World:
     approved_plan: Plan
     draft_plan: Plan
     session: Session
+    payment: Payment
 
     def path_params(self) -> dict[str, int]:
         return {
@@ -107,6 +110,7 @@ class World:
             "intake_id": self.intake.pk,
             "plan_id": self.draft_plan.pk,
             "session_id": self.session.pk,
+            "payment_id": self.payment.pk,
         }
 
     def url(self, template: str) -> str:
@@ -117,7 +121,14 @@ def make_world(
     owner: User, patient: Patient, intake: Intake, approved_plan: Plan, session: Session
 ) -> World:
     draft = services.create_plan(actor=services.Actor(owner), intake=intake)
-    return World(patient, intake, approved_plan, draft, session)
+    payment = billing_services.record_payment(
+        actor=services.Actor(owner),
+        patient=patient,
+        amount="95.00",
+        method="card",
+        received_on=timezone.localdate(),
+    )
+    return World(patient, intake, approved_plan, draft, session, payment)
 
 
 def session_body(plan: Plan | None = None, **changes: Any) -> dict[str, Any]:

@@ -209,6 +209,13 @@ API_ACTIONS: dict[tuple[str, str], str | None] = {
     ("POST", "/api/patients/{patient_id}/appointments"): "acuplan.appointment.booked",
     ("GET", "/api/patients/{patient_id}/appointments"): "acuplan.appointments.read",
     ("GET", "/api/patients/{patient_id}/follow-ups"): "acuplan.follow_ups.read",
+    ("POST", "/api/billing/cpt"): None,  # stateless: reads and writes no record
+    ("GET", "/api/sessions/{session_id}/superbill"): "acuplan.superbill.read",
+    ("GET", "/api/patients/{patient_id}/superbill"): "acuplan.superbill.read",
+    ("GET", "/api/patients/{patient_id}/account"): "acuplan.account.read",
+    ("POST", "/api/patients/{patient_id}/payments"): "acuplan.payment.recorded",
+    ("POST", "/api/payments/{payment_id}/reversal"): "acuplan.payment.reversed",
+    ("POST", "/api/patients/{patient_id}/packages"): "acuplan.package.recorded",
 }
 
 

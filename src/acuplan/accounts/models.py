@@ -7,7 +7,17 @@ import zoneinfo
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
+
+from acuplan.core.credentials import npi_problem
+
+
+def validate_npi(value: str) -> None:
+    """A blank NPI is allowed (not every practitioner has one); a typed one must be valid."""
+    problem = npi_problem(value) if value else None
+    if problem:
+        raise ValidationError(problem)
 
 
 def list_follow_up_months() -> list[int]:
@@ -46,6 +56,14 @@ class Clinic(models.Model):
     chaser_days = models.PositiveSmallIntegerField(
         default=3, help_text="One reminder this many days after an unanswered questionnaire."
     )
+    # What a superbill states about the clinic (acuplan.billing).
+    address = models.TextField(blank=True, help_text="Street, city, state and ZIP code.")
+    phone = models.CharField(max_length=30, blank=True)
+    tax_id = models.CharField(
+        "tax id (EIN)", max_length=10, blank=True, help_text="The federal EIN, 12-3456789."
+    )
+    fee_schedule: models.JSONField[Any] = models.JSONField(default=dict, blank=True)
+    """CPT code -> fee per unit, as a decimal string: ``{"97810": "95.00", ...}``."""
 
     def __str__(self) -> str:
         return self.name
@@ -120,7 +138,7 @@ class PractitionerProfile(models.Model):
     licence_expiry = models.DateField()
     nccaom_number = models.CharField(max_length=50, blank=True)
     nccaom_expiry = models.DateField(null=True, blank=True)
-    npi = models.CharField(max_length=10, blank=True)
+    npi = models.CharField(max_length=10, blank=True, validators=[validate_npi])
 
     def licence_valid_on(self, day: dt.date) -> bool:
         return day <= self.licence_expiry

@@ -65,6 +65,13 @@ ACTIONS: dict[str, str] = {
     "acuplan.portal_page.read": "A patient read a page of their own record in the portal",
     "acuplan.own_record.downloaded": "A patient downloaded their own record",
     "acuplan.consultation.requested": "Someone asked for a consultation from the public self-check",
+    # --- money and credentials (acuplan.billing) ----------------------------------------
+    "acuplan.payment.recorded": "A payment was recorded",
+    "acuplan.payment.reversed": "A payment was reversed (a reversing entry; nothing is edited)",
+    "acuplan.package.recorded": "A package of prepaid sessions was sold",
+    "acuplan.package.voided": "An unused package of prepaid sessions was voided",
+    "acuplan.clinic_billing.changed": "The clinic's billing details or fee schedule changed",
+    "acuplan.credentials.changed": "A practitioner's licence, certification or NPI changed",
     # --- reads of one patient's record --------------------------------------------------
     "acuplan.patient.read": "A patient's demographics were read (API)",
     "acuplan.details.read": "A patient's contact details and visits were read",
@@ -82,10 +89,13 @@ ACTIONS: dict[str, str] = {
     "acuplan.calendar.read": "A patient's appointments were downloaded",
     "acuplan.appointments.read": "A patient's appointments were listed (API)",
     "acuplan.follow_ups.read": "A patient's scheduled messages were listed",
+    "acuplan.superbill.read": "A superbill was read (page, print or API)",
+    "acuplan.account.read": "A patient's account (charges, payments, balance) was read",
     # --- list reads that show patient data (detail.patient_ids names them) --------------
     "acuplan.patient_list.read": "The patient list was shown",
     "acuplan.dashboard.read": "The dashboard was shown",
     "acuplan.clinic_calendar.read": "The clinic calendar was shown",
+    "acuplan.claims.exported": "Claim lines were exported as CSV for the biller",
     # --- the audit log itself -----------------------------------------------------------
     "acuplan.audit.read": "The audit log was read",
     "acuplan.audit.exported": "The audit log was exported as CSV",

@@ -178,6 +178,16 @@ class AdverseEventIn(_In):
     description: Text = ""
 
 
+class NeedleSetIn(_In):
+    stimulation: Literal["manual", "electro"]
+    face_to_face_minutes: Annotated[int, Field(ge=0, le=240)] | None = Field(
+        None, description="minutes of personal one-on-one contact; null: not recorded"
+    )
+    retention_minutes: Annotated[int, Field(ge=0, le=240)] = Field(
+        0, description="minutes the needles stayed in without contact (never billed)"
+    )
+
+
 class SessionIn(_In):
     date: dt.date
     method: Literal["manual", "electro", "acupressure"]
@@ -209,6 +219,18 @@ class SessionIn(_In):
         'each: a point code (an excluded point), "CODE.depth" (deeper than the cap), '
         '"method" (a withheld technique) or "moxibustion".',
     )
+    sets: Annotated[list[NeedleSetIn], Field(max_length=20)] | None = Field(
+        None,
+        description="Each insertion of needles, in order, for the CPT coding. Omitted: one set "
+        "of the session's method with its face-to-face minutes not recorded (nothing "
+        "billable); none for acupressure. An electro set needs the method electro.",
+    )
+    evaluation: Literal[
+        "", "99202", "99203", "99204", "99205", "99212", "99213", "99214", "99215"
+    ] = Field("", description="E/M code of a separately identifiable evaluation (modifier 25)")
+    evaluation_note: Annotated[str, Field(max_length=5000)] = Field(
+        "", description="what the separate evaluation covered (required with an E/M code)"
+    )
 
 
 class SessionPointOut(Schema):
@@ -223,6 +245,27 @@ class AdverseEventOut(Schema):
     kind: str
     severity: str
     description: str
+
+
+class NeedleSetOut(Schema):
+    number: int
+    stimulation: str
+    face_to_face_minutes: int | None
+    retention_minutes: int
+
+
+class CodingLineOut(Schema):
+    cpt: str
+    units: int
+    modifiers: list[str]
+
+
+class SessionCodingOut(Schema):
+    lines: list[CodingLineOut]
+    explanation: list[str]
+    face_to_face_minutes: int
+    units: int
+    rules_version: str
 
 
 class SessionOut(Schema):
@@ -245,6 +288,29 @@ class SessionOut(Schema):
     created_at: dt.datetime
     points: list[SessionPointOut]
     adverse_events: list[AdverseEventOut]
+    sets: list[NeedleSetOut]
+    evaluation: str
+    evaluation_note: str
+    coding: SessionCodingOut = Field(
+        description="The CPT codes of this session, with the day's earlier sessions counted, "
+        "explained (computed from the sets; the payer's modifiers included)"
+    )
+
+    @staticmethod
+    def resolve_coding(obj: Session) -> dict[str, Any]:
+        from acuplan.billing.coding import code_session
+
+        coded = code_session(obj)
+        return {
+            "lines": [
+                {"cpt": x.cpt, "units": x.units, "modifiers": list(x.modifiers)}
+                for x in coded.lines
+            ],
+            "explanation": list(coded.explanation),
+            "face_to_face_minutes": coded.coding.face_to_face_minutes,
+            "units": coded.coding.units,
+            "rules_version": coded.coding.rules_version,
+        }
 
 
 # --- stateless planning and the contract's schemas --------------------------------------
@@ -427,7 +493,8 @@ def record_session(request: HttpRequest, patient_id: int, payload: SessionIn) ->
     With an ``Idempotency-Key``, a retry returns the session the first request recorded."""
     user = api_user(request)
     patient = access.get_patient_for(user, patient_id, clinical=True)
-    fields = payload.model_dump(exclude={"plan", "points", "adverse_events"})
+    fields = payload.model_dump(exclude={"plan", "points", "adverse_events", "sets"})
+    sets = None if payload.sets is None else [s.model_dump() for s in payload.sets]
 
     def create() -> Session:
         return services.record_session(
@@ -436,6 +503,7 @@ def record_session(request: HttpRequest, patient_id: int, payload: SessionIn) ->
             plan=_plan_of(user, payload.plan),
             points=[p.model_dump() for p in payload.points],
             adverse_events=[e.model_dump() for e in payload.adverse_events],
+            sets=sets,
             **fields,
         )
 
@@ -466,7 +534,7 @@ def get_session(request: HttpRequest, session_id: int) -> Session:
 def list_sessions(request: HttpRequest, patient_id: int) -> QuerySet[Session]:
     patient = access.get_patient_for(api_user(request), patient_id, clinical=True)
     services.record_read(actor=api_actor(request), record=patient, patient=patient, what="sessions")
-    return patient.sessions.prefetch_related("points", "adverse_events")
+    return patient.sessions.prefetch_related("points", "adverse_events", "sets")
 
 
 def _plan_of(user: User, plan_id: int | None) -> Plan | None:

@@ -76,6 +76,13 @@ def check_password(password: str) -> None:
         raise InvalidInput([FieldError("password", m) for m in problems])
 
 
+#: Fictitious NPIs with valid check digits (no real practitioner's number).
+DEMO_NPIS = {"AC12345": "1234567893", "AC23456": "1543219871", "AC98765": "1678901236"}
+#: The demo clinic's fees per unit (an example, not a recommendation).
+DEMO_FEES = {"97810": "95.00", "97811": "45.00", "97813": "105.00", "97814": "50.00"}
+DEMO_FEES |= {"99203": "120.00", "99213": "85.00"}
+
+
 def _user(
     clinic: Clinic,
     username: str,
@@ -101,6 +108,7 @@ def _user(
             licence_expiry=timezone.localdate() + dt.timedelta(days=365),
             nccaom_number=f"NC-{licence}",
             nccaom_expiry=timezone.localdate() + dt.timedelta(days=400),
+            npi=DEMO_NPIS.get(licence, ""),
         )
     return user
 
@@ -112,7 +120,13 @@ def create_demo(password: str) -> list[tuple[str, str, str]]:
     check_password(password)
     _retire()
     riverside = Clinic.objects.create(
-        name="Riverside Acupuncture", slug="riverside", time_zone="America/Los_Angeles"
+        name="Riverside Acupuncture",
+        slug="riverside",
+        time_zone="America/Los_Angeles",
+        address="12 River Road, Suite 3\nSacramento, CA 95814",
+        phone="(916) 555-0142",
+        tax_id="12-3456789",
+        fee_schedule=DEMO_FEES,
     )
     harbour = Clinic.objects.create(
         name="Harbour Integrative Clinic", slug="harbour", time_zone="America/New_York"
@@ -170,7 +184,13 @@ def _demo_sessions(actor: services.Actor, patient: Patient, plan: Plan, today: d
         }
         for p in rx["points"]
     ]
+    method = rx["technique"]["method"]
+    needles = "electro" if method == "electro" else "manual"
     for i, days_ago in enumerate((18, 14, 11, 7)):
+        # One set in most visits; the second visit adds a re-insertion with stimulation.
+        sets = [{"stimulation": "manual", "face_to_face_minutes": 15, "retention_minutes": 20}]
+        if i == 1 and method != "acupressure":
+            sets.append({"stimulation": needles, "face_to_face_minutes": 12})
         services.record_session(
             actor=actor,
             patient=patient,
@@ -186,4 +206,5 @@ def _demo_sessions(actor: services.Actor, patient: Patient, plan: Plan, today: d
             pain_nrs=max(0, 7 - i),
             notes="Tolerated well.",
             adverse_events=[{"kind": "bruising", "severity": "mild"}] if i == 1 else [],
+            sets=sets if method != "acupressure" else [],
         )

@@ -53,6 +53,8 @@ class SessionPrefill:
     plan: Plan | None
     initial: dict[str, Any] = field(default_factory=dict)
     points: list[dict[str, Any]] = field(default_factory=list)
+    sets: list[dict[str, Any]] = field(default_factory=list)
+    """One needle set by default: the last session's sets, else the plan's method."""
 
 
 def current_plan(patient: Patient) -> Plan | None:
@@ -67,13 +69,46 @@ def current_plan(patient: Patient) -> Plan | None:
 
 def session_prefill(patient: Patient, today: dt.date) -> SessionPrefill:
     plan = current_plan(patient)
-    last = patient.sessions.prefetch_related("points").order_by("-date", "-pk").first()
+    last = patient.sessions.prefetch_related("points", "sets").order_by("-date", "-pk").first()
     if last is not None:
-        return SessionPrefill("last_session", plan, _from_session(last, today), _points_of(last))
+        initial = _from_session(last, today)
+        sets = _sets_of(last) or _one_set(initial["method"], last.retention_minutes)
+        return SessionPrefill("last_session", plan, initial, _points_of(last), sets)
     if plan is not None and plan.is_treatable:
         initial, points = _from_plan(plan)
-        return SessionPrefill("plan", plan, {"date": today, **initial}, points)
-    return SessionPrefill("none", plan, {"date": today, "method": "manual"})
+        sets = _one_set(initial["method"], initial.get("retention_minutes"))
+        return SessionPrefill("plan", plan, {"date": today, **initial}, points, sets)
+    return SessionPrefill(
+        "none", plan, {"date": today, "method": "manual"}, sets=_one_set("manual", None)
+    )
+
+
+#: The one set the form starts from: one initial unit of face-to-face time (the practitioner
+#: corrects it; retention is not face-to-face time).
+DEFAULT_SET_MINUTES = 15
+
+
+def _one_set(method: str, retention: int | None) -> list[dict[str, Any]]:
+    if method not in {"manual", "electro"}:
+        return []  # acupressure inserts no needles
+    return [
+        {
+            "stimulation": method,
+            "face_to_face_minutes": DEFAULT_SET_MINUTES,
+            "retention_minutes": retention or 0,
+        }
+    ]
+
+
+def _sets_of(session: Session) -> list[dict[str, Any]]:
+    return [
+        {
+            "stimulation": s.stimulation,
+            "face_to_face_minutes": s.face_to_face_minutes,
+            "retention_minutes": s.retention_minutes,
+        }
+        for s in session.sets.all()
+    ]
 
 
 def _from_session(last: Session, today: dt.date) -> dict[str, Any]:

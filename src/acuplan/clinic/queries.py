@@ -1,5 +1,6 @@
 """Read models for the dashboard: the urgent panel, today's sessions, patients due for
-reassessment and drafts to approve. Each is one bounded query."""
+reassessment, drafts to approve and credentials about to expire. Each is one bounded
+query."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
-from acuplan.accounts.models import User
+from acuplan.accounts.models import PractitionerProfile, User
 from acuplan.clinic.models import Patient, Plan, PlanStatus, ReferralMade, Session
 from acuplan.clinic.safety_gate import BLOCKING
+from acuplan.core.credentials import expiry_warnings
 
 URGENT_LIMIT = 50
 LIST_LIMIT = 50
@@ -158,3 +160,24 @@ def failed_sends(user: User) -> int:
 
     send = apps.get_model("followup", "ScheduledSend")
     return int(send.objects.filter(clinic_id=user.clinic_id, status="failed").count())
+
+
+# --- credentials ------------------------------------------------------------------------
+
+
+def credential_warnings(user: User, today: dt.date) -> list[tuple[str, str]]:
+    """(practitioner, warning) for each licence or NCCAOM certification that expired or
+    expires within 60 days: the user's own, and for a clinic admin everyone's in the clinic.
+    One query."""
+    profiles = PractitionerProfile.objects.select_related("user").filter(user__is_active=True)
+    if user.is_clinic_admin:
+        profiles = profiles.filter(user__clinic=user.clinic)
+    else:
+        profiles = profiles.filter(user=user)
+    return [
+        (p.user.display_name, w.text)
+        for p in profiles.order_by("user__last_name", "user__username")
+        for w in expiry_warnings(
+            today, licence_expiry=p.licence_expiry, nccaom_expiry=p.nccaom_expiry
+        )
+    ]

@@ -24,6 +24,7 @@ from acuplan.clinic.models import (
     AdverseEvent,
     Consent,
     Intake,
+    NeedleSet,
     Patient,
     Plan,
     PlanOverride,
@@ -33,6 +34,7 @@ from acuplan.clinic.models import (
     SessionPoint,
 )
 from acuplan.clinic.prescription import effective_prescription
+from acuplan.core.billing import default_rules as billing_rules
 from acuplan.core.errors import Conflict, FieldError, InvalidInput, NotPermitted
 from acuplan.core.intake import parse_intake
 from acuplan.core.knowledge import default_knowledge
@@ -43,6 +45,8 @@ from acuplan.core.planning.prescription import point_side
 SIDES = {"left", "right", "bilateral", "midline", "as_found"}
 METHODS = {"manual", "electro", "acupressure"}
 SEVERITIES = {"mild", "moderate", "serious"}
+STIMULATIONS = {"manual", "electro"}
+MAX_SETS, MAX_SET_MINUTES = 20, 240
 CONSENT_TOPICS = {"what_to_expect", "benefits", "risks", "cost", "alternatives", "course"}
 
 
@@ -542,8 +546,19 @@ def record_session(
     pain_nrs: int | None = None,
     adverse_events: list[dict[str, Any]] | None = None,
     confirmations: dict[str, str] | None = None,
+    sets: list[dict[str, Any]] | None = None,
+    evaluation: str = "",
+    evaluation_note: str = "",
 ) -> Session:
     """Record a treatment. The practitioner's licence must be valid on the session date.
+
+    ``sets``: each insertion of needles, in order (``stimulation`` manual | electro,
+    ``face_to_face_minutes``, ``retention_minutes``): what the CPT coding counts. None: one
+    set of the session's method with its minutes not recorded (acupressure: none). An
+    electrical set needs the method electro, so the safety filter sees it. ``evaluation``:
+    the E/M code of a separately identifiable evaluation, described in ``evaluation_note``.
+    Medicare (the payer on the intake): Conflict for visit 13-20 without documented
+    improvement and for a 21st visit in a year.
 
     The safety gate: Conflict when the latest triage stops treatment (or the patient has no
     assessed intake, or reported a red flag since); InvalidInput when a point the plan's
@@ -571,6 +586,9 @@ def record_session(
     if retention_minutes is not None and not 0 <= retention_minutes <= 120:
         errors.append(FieldError("retention_minutes", "must be 0-120"))
     rows = _session_points(points, errors)
+    needle_sets = _needle_sets(sets, method, errors)
+    evaluation = _evaluation(evaluation, evaluation_note, errors)
+    evaluation_note = _text(evaluation_note, "evaluation_note", 5000, errors)
     check = safety_gate.check_session(
         safety_gate.plan_safety(gate.plan, [r.code for r in rows]),
         method=method,
@@ -598,6 +616,9 @@ def record_session(
             )
         )
     _require(errors)
+    from acuplan.billing.coding import medicare_gate  # billing reads clinic's models
+
+    visit = medicare_gate(patient, date, gate.plan)
     session = Session.objects.create(
         patient=patient,
         plan=plan,
@@ -614,6 +635,8 @@ def record_session(
         notes=notes,
         pain_nrs=pain_nrs,
         confirmations=check.confirmed,
+        evaluation=evaluation,
+        evaluation_note=evaluation_note,
     )
     # The reassessment list counts the sessions given under the approved plan.
     Plan.objects.filter(patient=patient, status=PlanStatus.APPROVED).update(
@@ -622,6 +645,9 @@ def record_session(
     for row in rows:
         row.session = session
     SessionPoint.objects.bulk_create(rows)
+    for needle_set in needle_sets:
+        needle_set.session = session
+    NeedleSet.objects.bulk_create(needle_sets)
     for event in events:
         event.session = session
     AdverseEvent.objects.bulk_create(events)
@@ -633,8 +659,78 @@ def record_session(
         points=len(rows),
         adverse_events=len(events),
         confirmations=check.confirmed,
+        sets=[[n.stimulation, n.face_to_face_minutes, n.retention_minutes] for n in needle_sets],
+        evaluation=evaluation or None,
+        medicare_visit=visit.number if visit else None,
     )
     return session
+
+
+def _needle_sets(
+    sets: list[dict[str, Any]] | None, method: str, errors: list[FieldError]
+) -> list[NeedleSet]:
+    """The session's needle sets, numbered from 1 (see ``record_session``)."""
+    if sets is None:
+        sets = [{"stimulation": method}] if method in STIMULATIONS else []
+    if method == "acupressure" and sets:
+        errors.append(FieldError("sets", "acupressure inserts no needles: record no needle sets"))
+        return []
+    if len(sets) > MAX_SETS:
+        errors.append(FieldError("sets", f"at most {MAX_SETS} sets"))
+        return []
+    out = []
+    for i, given in enumerate(sets):
+        stimulation = given.get("stimulation")
+        if stimulation not in STIMULATIONS:
+            errors.append(FieldError(f"sets.{i}.stimulation", "must be manual or electro"))
+        elif stimulation == "electro" and method != "electro":
+            errors.append(
+                FieldError(
+                    f"sets.{i}.stimulation",
+                    "electrical stimulation needs the session's method to be electro (the "
+                    "safety filter checks the method)",
+                )
+            )
+        minutes = _minutes(
+            given.get("face_to_face_minutes"), f"sets.{i}.face_to_face_minutes", errors
+        )
+        retention = _minutes(given.get("retention_minutes"), f"sets.{i}.retention_minutes", errors)
+        out.append(
+            NeedleSet(
+                number=i + 1,
+                stimulation=str(stimulation),
+                face_to_face_minutes=minutes,
+                retention_minutes=retention or 0,
+            )
+        )
+    return out
+
+
+def _minutes(value: Any, field: str, errors: list[FieldError]) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SET_MINUTES:
+        errors.append(FieldError(field, f"must be a whole number of minutes, 0-{MAX_SET_MINUTES}"))
+        return None
+    return value
+
+
+def _evaluation(code: str, note: str, errors: list[FieldError]) -> str:
+    code = str(code or "").strip()
+    if not code:
+        return ""
+    allowed = billing_rules().evaluation.codes
+    if code not in allowed:
+        errors.append(FieldError("evaluation", f"must be one of {', '.join(allowed)} or empty"))
+    if not str(note or "").strip():
+        errors.append(
+            FieldError(
+                "evaluation_note",
+                "describe the separately identifiable evaluation (what was assessed beyond "
+                "the visit's routine check) to bill an E/M code",
+            )
+        )
+    return code
 
 
 def _confirmations(given: dict[str, str] | None, errors: list[FieldError]) -> dict[str, str]:

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "acuplan.followup",
     "acuplan.booking",
     "acuplan.portal",
+    "acuplan.billing",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

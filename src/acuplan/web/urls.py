@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("acuplan.followup.urls")),
     path("", include("acuplan.booking.urls")),
     path("", include("acuplan.portal.urls")),
+    path("", include("acuplan.billing.urls")),
 ]

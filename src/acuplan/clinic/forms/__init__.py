@@ -8,6 +8,7 @@ from acuplan.clinic.forms.override import OverrideForm, ReferralMadeForm
 from acuplan.clinic.forms.patient import PatientForm
 from acuplan.clinic.forms.session import (
     AdverseEventRowForm,
+    NeedleSetRowForm,
     PointRowForm,
     Rows,
     SessionForm,
@@ -19,6 +20,7 @@ __all__ = [
     "ClinicForm",
     "Group",
     "IntakeForm",
+    "NeedleSetRowForm",
     "OverrideForm",
     "PatientForm",
     "PointRowForm",

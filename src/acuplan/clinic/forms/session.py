@@ -22,7 +22,8 @@ from acuplan.clinic.forms.base import (
     lines,
     number,
 )
-from acuplan.clinic.services import SEVERITIES, SIDES
+from acuplan.clinic.services import MAX_SET_MINUTES, SEVERITIES, SIDES
+from acuplan.core.billing import default_rules
 from acuplan.core.errors import FieldError
 from acuplan.core.intake import Technique
 
@@ -73,6 +74,25 @@ class SessionForm(ClinicForm):
     )
     pain_nrs = int_field("Pain today (0 to 10)", 0, 10)
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    evaluation = forms.ChoiceField(
+        label="Separate evaluation (E/M code)",
+        required=False,
+        help_text="Only for an evaluation beyond the routine check of every visit; it is "
+        "billed with modifier 25.",
+    )
+    evaluation_note = forms.CharField(
+        label="What the separate evaluation covered",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        codes = default_rules().evaluation.codes
+        self.fields["evaluation"].choices = blank(  # type: ignore[attr-defined]
+            [(c, c) for c in codes], "None (a routine visit)"
+        )
 
     ELECTRO: ClassVar[dict[str, str]] = {
         "electro_frequency_hz": "frequency_hz",
@@ -98,6 +118,28 @@ class SessionForm(ClinicForm):
             "cotreatments": lines(d.get("cotreatments") or ""),
             "notes": d.get("notes") or "",
             "pain_nrs": d.get("pain_nrs"),
+            "evaluation": d.get("evaluation") or "",
+            "evaluation_note": d.get("evaluation_note") or "",
+        }
+
+
+class NeedleSetRowForm(ClinicForm):
+    """One insertion of needles: what the CPT coding counts."""
+
+    stimulation = forms.ChoiceField(
+        label="Stimulation",
+        choices=blank([("manual", "Manual"), ("electro", "Electrical")], "No set"),
+        required=False,
+    )
+    face_to_face_minutes = int_field("Face-to-face minutes", 0, MAX_SET_MINUTES)
+    retention_minutes = int_field("Retention without contact (minutes)", 0, MAX_SET_MINUTES)
+
+    def row(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "stimulation": d.get("stimulation") or "",
+            "face_to_face_minutes": d.get("face_to_face_minutes"),
+            "retention_minutes": d.get("retention_minutes") or 0,
         }
 
 

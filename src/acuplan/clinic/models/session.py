@@ -32,10 +32,37 @@ class Session(models.Model):
     """What the practitioner confirmed against the safety filter, with a reason each:
     ``[{"target": "BL23" | "method", "issue": "excluded" | "depth" | "technique",
     "rules": [...], "reason": "..."}]``."""
+    evaluation = models.CharField(max_length=5, blank=True)
+    """The E/M code of a separately identifiable evaluation (billed with modifier 25), or
+    blank: none was done beyond the assessment that is part of every acupuncture visit."""
+    evaluation_note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ("-date", "-id")
+
+
+class NeedleSet(models.Model):
+    """One insertion of needles in a session, in order: its stimulation and the minutes of
+    personal one-on-one contact. Retention without contact is kept apart: it is never
+    billed (``acuplan.core.billing``)."""
+
+    class Stimulation(models.TextChoices):
+        MANUAL = "manual", "Manual"
+        ELECTRO = "electro", "Electrical"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="sets")
+    number = models.PositiveSmallIntegerField()
+    stimulation = models.CharField(max_length=10, choices=Stimulation.choices)
+    face_to_face_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    """None: not recorded (a session recorded without its sets): it bills nothing."""
+    retention_minutes = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ("session", "number")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "number"], name="needle_set_number_unique")
+        ]
 
 
 class SessionPoint(models.Model):

@@ -48,6 +48,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
         due, awaiting = due[: queries.LIST_LIMIT], awaiting[: queries.LIST_LIMIT]
         shown += [p.pk for p in urgent] + [r.patient.pk for r in reported]
         shown += [p.patient_id for p in due] + [p.patient_id for p in awaiting]
+    context["credentials"] = queries.credential_warnings(user, today)
     record_list_read(
         user, "acuplan.dashboard.read", list(dict.fromkeys(shown)), ip=actor(request).ip
     )

@@ -11,7 +11,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from acuplan.clinic import access, pages_support, safety_gate, services
-from acuplan.clinic.forms import AdverseEventRowForm, PointRowForm, Rows, SessionForm, make_rows
+from acuplan.clinic.forms import (
+    AdverseEventRowForm,
+    NeedleSetRowForm,
+    PointRowForm,
+    Rows,
+    SessionForm,
+    make_rows,
+)
 from acuplan.clinic.models import Patient, Plan, Session
 from acuplan.clinic.views.base import AuthedRequest, actor, clinic_page, posted
 from acuplan.core.errors import Conflict, InvalidInput, NotPermitted
@@ -42,19 +49,23 @@ def session_new(request: AuthedRequest, pk: int) -> HttpResponse:
     form = SessionForm(data, initial=prefill.initial)
     points = make_rows("points", PointRowForm, data=data, initial=prefill.points, blank=6)
     events = make_rows("adverse_events", AdverseEventRowForm, data=data, blank=3)
+    sets = make_rows("sets", NeedleSetRowForm, data=data, initial=prefill.sets, blank=2)
     refused, pending = "", {}
     confirmations = _posted_confirmations(data)
-    if data is not None and all([form.is_valid(), points.is_valid(), events.is_valid()]):
+    rows = (points, events, sets)
+    if data is not None and all([form.is_valid(), *(r.is_valid() for r in rows)]):
         pending = _pending(gate, form, points, confirmations)
         try:
-            session = _record(request, patient, prefill.plan, form, points, events, confirmations)
+            session = _record(request, patient, prefill.plan, form, rows, confirmations)
         except (NotPermitted, Conflict) as exc:  # an expired licence: keep what was typed
             refused = str(exc)
         else:
             if session is not None:
                 messages.success(request, f"Session of {session.date:%d %b %Y} recorded.")
                 return redirect("patient_chart", pk=patient.pk)
-    errors = form.error_summary() + points.errors() + events.errors() if data else []
+    errors = (
+        form.error_summary() + points.errors() + sets.errors() + events.errors() if data else []
+    )
     # The form shows the last session's points: reading it is a read of the chart.
     services.record_read(actor=actor(request), record=patient, patient=patient, what="session_form")
     context: dict[str, Any] = {
@@ -62,6 +73,7 @@ def session_new(request: AuthedRequest, pk: int) -> HttpResponse:
         "form": form,
         "points": points,
         "events": events,
+        "sets": sets,
         "plan": prefill.plan,
         "prefill_note": PREFILL_NOTE[prefill.source],
         "refused": refused,
@@ -109,15 +121,15 @@ def _record(
     patient: Patient,
     plan: Plan | None,
     form: SessionForm,
-    points: Rows,
-    events: Rows,
+    rows: tuple[Rows, Rows, Rows],
     confirmations: dict[str, str],
 ) -> Session | None:
     """The session, or None when the service named bad fields (now on the form's inputs).
 
-    Blank rows are not sent; an error on the service's n-th point goes to the row it came
-    from."""
-    sent_points, sent_events = points.filled(), events.filled()
+    Blank rows are not sent; an error on the service's n-th point (or set) goes to the row
+    it came from."""
+    points, events, sets = rows
+    sent_points, sent_events, sent_sets = points.filled(), events.filled(), sets.filled()
     try:
         return services.record_session(
             actor=actor(request),
@@ -125,12 +137,14 @@ def _record(
             plan=plan,
             points=[f.row() for _, f in sent_points],
             adverse_events=[f.row() for _, f in sent_events],
+            sets=[f.row() for _, f in sent_sets],
             confirmations=confirmations,
             **form.service_kwargs(),
         )
     except InvalidInput as exc:
         rest = points.add_service_errors(exc.errors, [i for i, _ in sent_points])
         rest = events.add_service_errors(rest, [i for i, _ in sent_events])
+        rest = sets.add_service_errors(rest, [i for i, _ in sent_sets])
         form.add_service_errors(rest)
         return None
 
@@ -141,10 +155,14 @@ def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     services.record_read(
         actor=actor(request), record=session, patient=session.patient, what="session"
     )
+    from acuplan.billing.coding import code_session  # billing reads the clinic's records
+
     context = {
         "session": session,
         "patient": session.patient,
         "points": session.points.all(),
         "events": session.adverse_events.all(),
+        "sets": session.sets.all(),
+        "coding": code_session(session),
     }
     return render(request, "clinic/session_detail.html", context)
