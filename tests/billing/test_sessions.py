@@ -21,6 +21,7 @@ from tests.outcomes.conftest import days_ago
 from tests.outcomes.conftest import record as record_outcome
 from tests.web.conftest import Cast, example, login
 from tests.web.test_api_support import call, client_for, session_body
+from tests.web.test_pages_flow import session_post
 
 TODAY = timezone.localdate
 
@@ -275,3 +276,19 @@ def test_it_leaves_a_self_pay_patient_s_visits_unlimited(
     _visits(cast, patient, approved_plan, 25, first=90)
     session = record(cast, patient, approved_plan, TODAY())
     assert code_session(session).visit is None
+
+
+def test_it_answers_409_on_the_session_page_for_the_21st_medicare_visit(
+    client: Client, cast: Cast, patient: Patient, medicare_plan: Plan
+) -> None:
+    _responder(cast, patient)
+    _visits(cast, patient, medicare_plan, 20, first=300)
+    point = medicare_plan.data["prescription"]["points"][1]["code"]
+    login(client, cast.owner)
+    data = session_post([{"code": point}], notes="typed before the refusal")
+    response = client.post(reverse("session_new", kwargs={"pk": patient.pk}), data)
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "at most 20" in html
+    assert "typed before the refusal" in html
+    assert Session.objects.count() == 20

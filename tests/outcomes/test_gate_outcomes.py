@@ -451,6 +451,29 @@ def test_it_changes_the_baseline_on_the_outcomes_page_with_a_reason(
     assert AuditEvent.objects.filter(action="acuplan.outcome.baseline_set").count() == 1
 
 
+def test_it_sets_the_baseline_through_the_api_only_to_the_patients_own_response(
+    cast: Cast, patient: Patient, intake: Intake
+) -> None:
+    day = timezone.localdate(intake.recorded_at)
+    record(patient, cast, day, pain_nrs=7)
+    chosen = record(patient, cast, day, pain_nrs=5)
+    other = clinic_services.create_patient(
+        actor=Actor(cast.owner),
+        data={"first_name": "Li", "last_name": "Wen", "date_of_birth": "1975-01-01"},
+    )
+    theirs = record(other, cast, timezone.localdate(), pain_nrs=2)
+    client = client_for(cast.owner)
+    url = f"/api/patients/{patient.pk}/baseline"
+    refused = call(client, "PUT", url, {"response": theirs.pk, "reason": "wrong patient"})
+    assert_error(refused, 422, "invalid_input")
+    unexplained = call(client, "PUT", url, {"response": chosen.pk, "reason": " "})
+    assert_error(unexplained, 422, "invalid_input")
+    assert not Baseline.objects.exists()
+    ok = call(client, "PUT", url, {"response": chosen.pk, "reason": "the first was a typo"})
+    assert (ok.status_code, ok.json()["response_id"]) == (200, chosen.pk)
+    assert load_outcomes(patient).baselines["pain"].value == 5.0
+
+
 # --- 8. outcomes in the REST API --------------------------------------------------------
 
 

@@ -53,6 +53,16 @@ def public(ok: int) -> dict[str, int]:
 class Op:
     expect: dict[str, int]
     body: Callable[[World], object] | None = None
+    params: Callable[[World], dict[str, int]] | None = None
+    """Path parameters other than the world's defaults."""
+    patient: Callable[[World], Patient] | None = None
+    """The patient the operation acts on, when not the world's first."""
+
+    def url(self, world: World, path: str) -> str:
+        return world.url(path, **(self.params(world) if self.params else {}))
+
+    def patient_of(self, world: World) -> Patient:
+        return self.patient(world) if self.patient else world.patient
 
 
 TABLE: dict[tuple[str, str], Op] = {
@@ -91,6 +101,19 @@ TABLE: dict[tuple[str, str], Op] = {
         lambda w: {"instrument": "nrs", "answers": 4, "answered_on": today().isoformat()},
     ),
     ("GET", "/api/patients/{patient_id}/outcomes"): Op(clinical(200)),
+    ("PUT", "/api/patients/{patient_id}/baseline"): Op(
+        clinical(200),
+        lambda w: {"response": w.response.pk, "reason": "the intake score was a typo"},
+    ),
+    ("POST", "/api/outcomes/{response_id}/flags-seen"): Op(
+        clinical(200), patient=lambda w: w.referred
+    ),
+    ("POST", "/api/plans/{plan_id}/referral-made"): Op(
+        clinical(201),
+        lambda w: {"note": "phoned the emergency department"},
+        params=lambda w: {"plan_id": w.blocked_plan.pk},
+        patient=lambda w: w.referred,
+    ),
     # Booking and its outbox carry times, not clinical notes: front desk books too.
     ("POST", "/api/patients/{patient_id}/appointments"): Op(
         demographic(201),
@@ -146,7 +169,7 @@ def test_it_gives_each_member_of_the_cast_the_right_status(
     before = row_counts()
     last_event = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
-    response = call(client, method, world.url(path), op.body(world) if op.body else None)
+    response = call(client, method, op.url(world, path), op.body(world) if op.body else None)
 
     expected = op.expect[member]
     if expected < 400:

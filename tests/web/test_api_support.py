@@ -20,6 +20,9 @@ from acuplan.billing import services as billing_services
 from acuplan.billing.models import Payment
 from acuplan.clinic import services
 from acuplan.clinic.models import Intake, Patient, Plan, Session
+from acuplan.outcomes import services as outcome_services
+from acuplan.outcomes.models import OutcomeResponse
+from tests.web.conftest import example
 
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
 
@@ -103,6 +106,14 @@ class World:
     draft_plan: Plan
     session: Session
     payment: Payment
+    response: OutcomeResponse
+    """A pain score of the patient (a baseline to choose)."""
+    referred: Patient
+    """A second patient of the clinic, whose triage stopped treatment ..."""
+    blocked_plan: Plan
+    """... with this plan (a referral to record as made) ..."""
+    flagged_response: OutcomeResponse
+    """... and red flags reported by link (to mark as seen)."""
 
     def path_params(self) -> dict[str, int]:
         return {
@@ -111,10 +122,11 @@ class World:
             "plan_id": self.draft_plan.pk,
             "session_id": self.session.pk,
             "payment_id": self.payment.pk,
+            "response_id": self.flagged_response.pk,
         }
 
-    def url(self, template: str) -> str:
-        return template.format(**self.path_params())
+    def url(self, template: str, **params: int) -> str:
+        return template.format(**{**self.path_params(), **params})
 
 
 def make_world(
@@ -128,7 +140,41 @@ def make_world(
         method="card",
         received_on=timezone.localdate(),
     )
-    return World(patient, intake, approved_plan, draft, session, payment)
+    actor = services.Actor(owner)
+    response = outcome_services.record_outcome(
+        actor=actor,
+        patient=patient,
+        kind="follow_up",
+        answered_on=timezone.localdate(),
+        data={"pain_nrs": 5},
+    )
+    referred = services.create_patient(
+        actor=actor,
+        data={"first_name": "Noor", "last_name": "Haddad", "date_of_birth": "1958-09-30"},
+    )
+    urgent = services.record_intake(
+        actor=actor, patient=referred, data=example("red-flag-cauda-equina")
+    )
+    blocked = services.create_plan(actor=actor, intake=urgent)
+    flagged = outcome_services.record_outcome(
+        actor=actor,
+        patient=referred,
+        kind="follow_up",
+        answered_on=timezone.localdate(),
+        data={"pain_nrs": 8, "red_flags": ["urinary_retention"]},
+    )
+    return World(
+        patient,
+        intake,
+        approved_plan,
+        draft,
+        session,
+        payment,
+        response,
+        referred,
+        blocked,
+        flagged,
+    )
 
 
 def session_body(plan: Plan | None = None, **changes: Any) -> dict[str, Any]:

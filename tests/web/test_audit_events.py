@@ -206,6 +206,9 @@ API_ACTIONS: dict[tuple[str, str], str | None] = {
     ("GET", "/api/patients/{patient_id}/sessions"): "acuplan.sessions.read",
     ("POST", "/api/patients/{patient_id}/outcomes"): "acuplan.outcome.recorded",
     ("GET", "/api/patients/{patient_id}/outcomes"): "acuplan.outcomes.read",
+    ("PUT", "/api/patients/{patient_id}/baseline"): "acuplan.outcome.baseline_set",
+    ("POST", "/api/outcomes/{response_id}/flags-seen"): "acuplan.red_flags.seen",
+    ("POST", "/api/plans/{plan_id}/referral-made"): "acuplan.referral.made",
     ("POST", "/api/patients/{patient_id}/appointments"): "acuplan.appointment.booked",
     ("GET", "/api/patients/{patient_id}/appointments"): "acuplan.appointments.read",
     ("GET", "/api/patients/{patient_id}/follow-ups"): "acuplan.follow_ups.read",
@@ -233,7 +236,9 @@ def test_it_leaves_one_event_per_api_write_and_chart_read(
     before = AuditEvent.objects.count()
 
     for page in ("", "?page=2") if method == "GET" else ("",):
-        response = call(client, method, world.url(path) + page, op.body(world) if op.body else None)
+        response = call(
+            client, method, op.url(world, path) + page, op.body(world) if op.body else None
+        )
         assert response.status_code < 300, response.content
 
         if action is None:
@@ -248,7 +253,7 @@ def test_it_leaves_one_event_per_api_write_and_chart_read(
             assert (event.patient_id, event.detail["patient_ids"]) == (None, shown)
         else:
             assert event.patient_id == (
-                response.json()["id"] if path == "/api/patients" else world.patient.pk
+                response.json()["id"] if path == "/api/patients" else op.patient_of(world).pk
             )
         assert event.ip == "127.0.0.1"  # REMOTE_ADDR
         before += 1

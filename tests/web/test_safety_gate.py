@@ -380,6 +380,19 @@ def test_it_refuses_a_referral_made_for_a_plan_that_allows_treatment(
     assert not ReferralMade.objects.exists()
 
 
+def test_it_records_a_referral_made_once_through_the_api(
+    cast: Cast, patient: Patient, blocked_plan: Plan
+) -> None:
+    client = client_for(cast.owner)
+    url = f"/api/plans/{blocked_plan.pk}/referral-made"
+    made = call(client, "POST", url, {"note": "phoned the emergency department"})
+    assert made.status_code == 201
+    assert (made.json()["urgency"], made.json()["patient_id"]) == ("emergency", patient.pk)
+    assert list(queries.urgent_triage(cast.owner)) == []
+    assert_error(call(client, "POST", url, {"note": "again"}), 409, "conflict")
+    assert ReferralMade.objects.count() == 1
+
+
 def test_it_refuses_front_desk_recording_a_referral(
     cast: Cast, patient: Patient, blocked_plan: Plan
 ) -> None:
@@ -486,6 +499,23 @@ def test_it_shows_a_red_flag_reported_by_link_on_the_dashboard_until_marked_seen
     response.refresh_from_db()
     assert response.flags_seen_by == cast.colleague
     assert "Byrne, Ada" not in urgent_panel(client)
+
+
+def test_it_marks_red_flags_seen_once_through_the_api(
+    cast: Cast,
+    patient: Patient,
+    approved_plan: Plan,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    response = _link_answer(patient, cast, RED_FLAG_ANSWERS, django_capture_on_commit_callbacks)
+    client = client_for(cast.colleague)
+    url = f"/api/outcomes/{response.pk}/flags-seen"
+    seen = call(client, "POST", url)
+    assert seen.status_code == 200
+    assert seen.json()["flags_seen_by_id"] == cast.colleague.pk
+    assert queries.reported_red_flags(cast.owner) == []
+    assert_error(call(client, "POST", url), 409, "conflict")
+    assert safety_gate.treatment_gate(patient).blocked  # seen is not cleared
 
 
 def test_it_does_not_let_front_desk_mark_red_flags_seen(

@@ -458,6 +458,32 @@ def override_plan(request: HttpRequest, plan_id: int, payload: OverrideIn) -> An
     )
 
 
+class ReferralMadeIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str = Field("", max_length=2000, description="Letter sent, call made: to whom, how.")
+
+
+class ReferralMadeOut(Schema):
+    id: int
+    plan_id: int
+    patient_id: int
+    to: str
+    urgency: str
+    note: str
+    made_by_id: int
+    made_at: dt.datetime
+
+
+@router.post("/plans/{plan_id}/referral-made", response={201: ReferralMadeOut}, tags=["plans"])
+def record_referral_made(request: HttpRequest, plan_id: int, payload: ReferralMadeIn) -> Any:
+    """The referral a blocking triage raised has been made: the patient leaves the urgent
+    panel (treatment stays refused until a new intake). 409 for a plan that raised none, or
+    whose referral is already recorded."""
+    plan = access.get_plan_for(api_user(request), plan_id)
+    return services.record_referral_made(actor=api_actor(request), plan=plan, note=payload.note)
+
+
 @router.get("/patients/{patient_id}/plans", response=list[PlanSummary], tags=["plans"])
 @paginate(CappedPagination, page_size=PAGE_SIZE)
 def list_plans(request: HttpRequest, patient_id: int) -> QuerySet[Plan]:

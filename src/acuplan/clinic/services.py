@@ -402,10 +402,13 @@ def _rules_overridden(
 @transaction.atomic
 def record_referral_made(*, actor: Actor, plan: Plan, note: str = "") -> ReferralMade:
     """The referral a blocking triage raised has been made (letter sent, call made): the
-    patient leaves the dashboard's urgent panel. Audited."""
+    patient leaves the dashboard's urgent panel. Audited; Conflict when already recorded."""
     require_clinical_actor(actor)
     if plan.triage_decision not in safety_gate.BLOCKING:
         raise Conflict("only a plan that stops treatment raises a referral to record")
+    Plan.objects.select_for_update().filter(pk=plan.pk).first()  # one record per plan
+    if plan.referrals_made.exists():
+        raise Conflict("this plan's referral is already recorded as made")
     if len(note) > 2000:
         raise InvalidInput([FieldError("note", "at most 2000 characters")])
     triage = plan.data["triage"]

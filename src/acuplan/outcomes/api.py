@@ -18,6 +18,7 @@ from acuplan.clinic import access
 from acuplan.clinic.api_support import CappedPagination, api_actor, api_user
 from acuplan.clinic.services import record_read
 from acuplan.core.errors import FieldError, InvalidInput
+from acuplan.outcomes import access as outcome_access
 from acuplan.outcomes import services
 from acuplan.outcomes.models import OutcomeResponse
 
@@ -89,3 +90,48 @@ def list_outcomes(request: HttpRequest, patient_id: int) -> QuerySet[OutcomeResp
     patient = access.get_patient_for(api_user(request), patient_id, clinical=True)
     record_read(actor=api_actor(request), record=patient, patient=patient, what="outcomes")
     return patient.outcome_responses.order_by("-answered_on", "-id")
+
+
+class FlagsSeenOut(Schema):
+    id: int
+    patient_id: int
+    red_flags: list[str]
+    flags_seen_by_id: int
+    flags_seen_at: dt.datetime
+
+
+@router.post("/outcomes/{response_id}/flags-seen", response=FlagsSeenOut, tags=["outcomes"])
+def flags_seen(request: HttpRequest, response_id: int) -> OutcomeResponse:
+    """A clinician has seen the red flags a patient reported: they leave the urgent panel
+    (treatment stays refused until a new intake re-triages). 409 when the response reports
+    none or they were already marked."""
+    response = outcome_access.get_response_for(api_user(request), response_id)
+    return services.acknowledge_red_flags(actor=api_actor(request), response=response)
+
+
+class BaselineIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    response: Annotated[int, Field(ge=1, le=2**62)]
+    reason: str = Field(max_length=2000)
+
+
+class BaselineOut(Schema):
+    patient_id: int
+    response_id: int
+    reason: str
+    chosen_by_id: int
+    chosen_at: dt.datetime
+
+
+@router.put("/patients/{patient_id}/baseline", response=BaselineOut, tags=["outcomes"])
+def set_baseline(request: HttpRequest, patient_id: int, payload: BaselineIn) -> Any:
+    """Choose the response progress is measured from, with a reason (audited with the one it
+    replaces)."""
+    patient = access.get_patient_for(api_user(request), patient_id, clinical=True)
+    response = patient.outcome_responses.filter(pk=payload.response).first()
+    if response is None:
+        raise InvalidInput([FieldError("response", "must be one of this patient's responses")])
+    return services.set_baseline(
+        actor=api_actor(request), patient=patient, response=response, reason=payload.reason
+    )

@@ -50,7 +50,7 @@ def session_new(request: AuthedRequest, pk: int) -> HttpResponse:
     points = make_rows("points", PointRowForm, data=data, initial=prefill.points, blank=6)
     events = make_rows("adverse_events", AdverseEventRowForm, data=data, blank=3)
     sets = make_rows("sets", NeedleSetRowForm, data=data, initial=prefill.sets, blank=2)
-    refused, pending = "", {}
+    refused, refused_status, pending = "", 403, {}
     confirmations = _posted_confirmations(data)
     rows = (points, events, sets)
     if data is not None and all([form.is_valid(), *(r.is_valid() for r in rows)]):
@@ -58,7 +58,7 @@ def session_new(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             session = _record(request, patient, prefill.plan, form, rows, confirmations)
         except (NotPermitted, Conflict) as exc:  # an expired licence: keep what was typed
-            refused = str(exc)
+            refused, refused_status = str(exc), 409 if isinstance(exc, Conflict) else 403
         else:
             if session is not None:
                 messages.success(request, f"Session of {session.date:%d %b %Y} recorded.")
@@ -84,7 +84,7 @@ def session_new(request: AuthedRequest, pk: int) -> HttpResponse:
             for t, m in pending.items()
         ],
     }
-    status = 403 if refused else 400 if errors else 200
+    status = refused_status if refused else 400 if errors else 200
     return render(request, "clinic/session_form.html", context, status=status)
 
 
