@@ -77,7 +77,8 @@ def todays_sessions(user: User, today: dt.date) -> QuerySet[Session]:
 
 def due_for_reassessment(user: User) -> QuerySet[Plan]:
     """Approved plans that are the patient's latest, with at least
-    ``reassess_after_sessions`` sessions given under them and no progress review yet.
+    ``reassess_after_sessions`` sessions given under them, no progress review yet and the
+    course not discharged.
     Annotated with ``sessions_done`` and ``reassess_after``. Slice it through ``page_of``:
     the filter reads indexes only, and whole rows are fetched for the page alone."""
     if user.clinic_id is None:
@@ -86,6 +87,8 @@ def due_for_reassessment(user: User) -> QuerySet[Plan]:
 
     review = apps.get_model("outcomes", "ProgressReview")
     reviewed = review.objects.filter(plan_id=OuterRef("pk"))
+    discharge = apps.get_model("followup", "Discharge")
+    discharged = discharge.objects.filter(plan_id=OuterRef("pk"))
     return (
         Plan.objects.filter(
             patient__clinic_id=user.clinic_id,
@@ -94,7 +97,7 @@ def due_for_reassessment(user: User) -> QuerySet[Plan]:
             reassess_after_sessions__isnull=False,
             sessions_given__gte=F("reassess_after_sessions"),
         )
-        .filter(~Exists(reviewed))
+        .filter(~Exists(reviewed), ~Exists(discharged))
         .annotate(reassess_after=F("reassess_after_sessions"), sessions_done=F("sessions_given"))
         .order_by("patient__last_name", "patient__first_name", "pk")
     )
