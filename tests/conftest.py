@@ -37,3 +37,15 @@ def _flush_unsealed() -> None:
 
 
 _flush_unsealed()
+
+
+@pytest.fixture(autouse=True)
+def _cache_in_memory(settings: pytest.FixtureRequest) -> None:
+    """The suite's cache lives in memory: the default file cache in var/ would carry
+    entries (rendered plots, token ids) from one run into the next."""
+    settings.CACHES = {  # type: ignore[attr-defined]
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "acuplan-tests",
+        }
+    }

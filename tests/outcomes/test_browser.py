@@ -143,9 +143,10 @@ def test_it_charts_the_answers_a_patient_gives_on_a_phone(
     plot.wait_for()
     today = timezone.localdate().isoformat()
     description = desk.locator("#outcomes-plot-desc").text_content() or ""
-    assert "Pain NRS (0-10): 3 scores, baseline 7" in description
+    assert "Pain NRS (0-10): 3 scores from" in description
+    assert "baseline 7, latest 3" in description
     assert f"latest 3 on {today}" in description
-    assert "RMDQ (0-24): 3 scores, baseline 12" in description
+    assert "baseline 12, latest" in description
     assert "6 sessions are marked" in description
     row = desk.get_by_role("row", name=re.compile(rf"^{today} Follow-up \(patient link\) 3 "))
     row.wait_for()

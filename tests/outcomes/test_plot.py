@@ -33,10 +33,11 @@ def test_it_renders_an_accessible_inline_svg(
     assert "viewBox" in head
     assert '<title id="outcomes-plot-title">Pain and function' in svg
     desc = svg.split('<desc id="outcomes-plot-desc">', 1)[1].split("</desc>", 1)[0]
-    assert "Pain NRS (0-10): 2 scores, baseline 7 on" in desc
+    assert f"Pain NRS (0-10): 2 scores from {days_ago(30).isoformat()}, baseline 7," in desc
     assert "latest 4 on" in desc
     assert "MCID band runs from 5 to 7" in desc  # NRS 7: 2 points (< 30% = 2.1)
-    assert "RMDQ (0-24): 2 scores, baseline 12" in desc
+    assert "RMDQ (0-24): 2 scores from" in desc
+    assert "baseline 12, latest 6" in desc
     assert "MCID band runs from 8.4 to 12" in desc  # RMDQ 12: 30% = 3.6 (< 5 points)
     assert "1 sessions are marked" in desc
     assert "MCID band: within 2 of baseline" in svg  # the legend, as text
@@ -67,3 +68,41 @@ def test_it_warns_of_a_red_flag_reported_since_the_intake(
     page = client.get(reverse("outcomes:chart", args=[patient.pk])).content.decode()
     assert "New red flag reported: re-triage now" in page
     assert "Numbness around your bottom" in page
+
+
+def test_it_caches_the_drawing_under_what_it_shows(
+    cast: Cast, patient: Patient, session: Session
+) -> None:
+    from django.core.cache import cache
+
+    from acuplan.outcomes.plot import cache_key
+
+    record(patient, cast, days_ago(30), kind="intake", pain_nrs=7)
+    chart = load_outcomes(patient)
+    key = cache_key(chart, "outcomes-plot")
+    assert cache.get(key) is None
+    first = render_svg(chart)
+    assert cache.get(key) == str(first)
+    assert render_svg(load_outcomes(patient)) == first  # served from the cache
+    record(patient, cast, days_ago(1), pain_nrs=5)
+    changed = load_outcomes(patient)
+    assert cache_key(changed, "outcomes-plot") != key
+    assert "latest 5 on" in str(render_svg(changed))
+    assert patient.last_name not in key
+
+
+def test_it_keeps_a_baseline_on_an_older_page_in_the_form_and_the_band(
+    client: Client, cast: Cast, patient: Patient, approved_plan: Plan
+) -> None:
+    from acuplan.outcomes.chart import PAGE_SIZE
+
+    first = record(patient, cast, days_ago(PAGE_SIZE + 20), kind="intake", pain_nrs=9)
+    for i in range(PAGE_SIZE + 5):
+        record(patient, cast, days_ago(PAGE_SIZE + 5 - i), pain_nrs=4)
+    chart = load_outcomes(patient)
+    assert first.pk not in [r.id for r in chart.rows]
+    assert chart.baselines["pain"].value == 9.0
+    login(client, cast.owner)
+    html = client.get(reverse("outcomes:chart", args=[patient.pk])).content.decode()
+    assert f'<option value="{first.pk}" selected>' in html
+    assert "(on another page)" in html

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db import connection
 from django.test import Client
@@ -65,4 +66,17 @@ def test_it_stays_within_a_constant_number_of_queries(
     # 14; one to chain the read's audit event to the one before (and on PostgreSQL one more
     # for the advisory lock that orders the chain); three for the baseline
     assert short <= 19
-    assert "100 responses, oldest first; 100 sessions in all" in page
+    assert (
+        "50 responses on this page (the plot shows the same), oldest first; 50 sessions in "
+        "their span"
+    ) in page
+    older = re.search(r'href="\?before=([^"#]+)', page)
+    assert older is not None
+    with CaptureQueriesContext(connection) as ctx:
+        second = client.get(reverse("outcomes:chart", args=[other.pk]), {"before": older[1]})
+    assert len(ctx.captured_queries) == short
+    html = second.content.decode()
+    assert "50 responses on this page" in html
+    assert "50 sessions in their span" in html
+    assert 'href="?before=' not in html  # the first responses: no older page
+    assert "The latest responses" in html

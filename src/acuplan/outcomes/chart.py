@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from acuplan.clinic.models import Intake, Patient, Session
@@ -89,6 +90,12 @@ class OutcomeChart:
     has_intake: bool = False
     baseline_id: int | None = None
     """The response progress is measured from (the clinician's choice or the default)."""
+    older: ResponseCursor | None = None
+    """The cursor of the next, older page (None on the page of the first responses)."""
+    newer: bool = False
+    """Whether this is an older page (a link back to the latest responses)."""
+    baseline_row: tuple[int, dt.date, str] | None = None
+    """(id, day, kind) of the baseline when it is on another page."""
 
     def series(self, name: str) -> list[tuple[dt.date, float]]:
         """(day, value) for "pain" or "function" (the plotted instrument only)."""
@@ -101,20 +108,69 @@ class OutcomeChart:
         ]
 
 
-def load_outcomes(patient: Patient, *, recent: int = 10) -> OutcomeChart:
-    values = list(
-        OutcomeResponse.objects.filter(patient=patient)
-        .order_by("answered_on", "id")
-        .values(*_COLUMNS)
-    )
-    session_days = list(
-        Session.objects.filter(patient=patient).order_by("date").values_list("date", flat=True)
-    )
+PAGE_SIZE = 50
+"""Responses a page of the outcomes table (and its plot) shows; older ones are a link away."""
+
+
+@dataclass(frozen=True)
+class ResponseCursor:
+    """Where an older page starts: responses strictly before this one, in answer order."""
+
+    day: dt.date
+    pk: int
+
+    def __str__(self) -> str:
+        return f"{self.day.isoformat()}.{self.pk}"
+
+    @classmethod
+    def parse(cls, text: str | None) -> ResponseCursor | None:
+        """None for a missing or malformed cursor (the latest page)."""
+        try:
+            day, pk = (text or "").split(".")
+            cursor = cls(dt.date.fromisoformat(day), int(pk))
+        except ValueError:
+            return None
+        return cursor if cursor.pk > 0 else None
+
+    def q(self) -> Q:
+        return Q(answered_on__lt=self.day) | Q(answered_on=self.day, pk__lt=self.pk)
+
+
+def load_outcomes(
+    patient: Patient, *, before: ResponseCursor | None = None, recent: int = 10
+) -> OutcomeChart:
+    """The latest ``PAGE_SIZE`` responses (or those before ``before``) with the sessions of
+    their span, the baseline and its values wherever they lie, and the latest reviews,
+    links and visits: a constant number of queries, each bounded."""
+    responses = OutcomeResponse.objects.filter(patient=patient)
+    page = responses.filter(before.q()) if before else responses
+    newest_first = list(page.order_by("-answered_on", "-id").values(*_COLUMNS)[: PAGE_SIZE + 1])
+    older, previous = None, None
+    if len(newest_first) > PAGE_SIZE:  # the extra row is the response before the page
+        previous = newest_first[PAGE_SIZE]["answered_on"]
+        newest_first = newest_first[:PAGE_SIZE]
+        last = newest_first[-1]
+        older = ResponseCursor(last["answered_on"], int(last["id"]))
+    values = newest_first[::-1]
+    sessions = Session.objects.filter(patient=patient)
+    if previous is not None:  # the sessions since the response before this page
+        sessions = sessions.filter(date__gt=previous)
+    if before is not None and values:
+        sessions = sessions.filter(date__lte=values[-1]["answered_on"])
+    session_days = list(sessions.order_by("date").values_list("date", flat=True))
     function = next(
-        (v["function_instrument"] for v in reversed(values) if v["function_instrument"]),
-        None,
-    ) or function_instrument_for(patient.clinic_id)
-    rows = _rows(values, session_days)
+        (v["function_instrument"] for v in newest_first if v["function_instrument"]), None
+    )
+    if function is None and older is not None:  # none on this page: the latest before it
+        function = (
+            responses.filter(older.q())
+            .exclude(function_instrument="")
+            .order_by("-answered_on", "-id")
+            .values_list("function_instrument", flat=True)
+            .first()
+        )
+    function = function or function_instrument_for(patient.clinic_id)
+    rows = _rows(values, session_days, previous)
     reviews = list(
         ProgressReview.objects.filter(patient=patient)
         .select_related("created_by", "settled_by")
@@ -130,27 +186,44 @@ def load_outcomes(patient: Patient, *, recent: int = 10) -> OutcomeChart:
     )
     intake = Intake.objects.filter(patient=patient).order_by("-version").first()
     known = set((intake.data.get("red_flags") or []) if intake else [])
-    reported = sorted({f for r in rows for f in r.red_flags} - known)
+    flagged = (
+        responses.exclude(Q(red_flags=[]) | Q(red_flags__isnull=True))
+        .order_by("-answered_on", "-id")
+        .values_list("red_flags", flat=True)[:200]
+    )
+    reported = sorted({f for flags in flagged for f in flags} - known)
+    base = baseline_response(patient)
     chart = OutcomeChart(
         patient,
         rows,
         session_days,
         function,
-        {},
+        _baselines(responses, rows, base, function),
         reviews,
         links,
         upcoming,
         reported,
         has_intake=intake is not None,
+        baseline_id=base.pk if base else None,
+        older=older,
+        newer=before is not None,
+        baseline_row=_row_of(base, rows),
     )
-    base = baseline_response(patient)
-    chart.baselines.update(_baselines(chart, base.pk if base else None))
-    return replace(chart, baseline_id=base.pk if base else None)
+    return chart
 
 
-def _rows(values: list[dict[str, Any]], session_days: list[dt.date]) -> list[Row]:
+def _row_of(base: OutcomeResponse | None, rows: list[Row]) -> tuple[int, dt.date, str] | None:
+    """The baseline as a choice of the baseline form, when it is not on this page."""
+    if base is None or any(r.id == base.pk for r in rows):
+        return None
+    return (base.pk, base.answered_on, KIND_LABELS.get(base.kind, base.kind))
+
+
+def _rows(
+    values: list[dict[str, Any]], session_days: list[dt.date], previous: dt.date | None
+) -> list[Row]:
+    """``previous``: the day of the response before the first of ``values`` (None: none)."""
     rows: list[Row] = []
-    previous: dt.date | None = None
     for v in values:
         day: dt.date = v["answered_on"]
         low = 0 if previous is None else bisect.bisect_right(session_days, previous)
@@ -177,32 +250,51 @@ def _rows(values: list[dict[str, Any]], session_days: list[dt.date]) -> list[Row
     return rows
 
 
-def _baselines(chart: OutcomeChart, since_id: int | None) -> dict[str, Baseline]:
-    """Each series' first value in the baseline response or, where that response left the
-    instrument out, in the first later response that has it (rows are in answer order)."""
+def _baselines(
+    responses: QuerySet[OutcomeResponse],
+    rows: list[Row],
+    base: OutcomeResponse | None,
+    function: str,
+) -> dict[str, Baseline]:
+    """Each series' value in the baseline response or, where that response left the
+    instrument out, in the first later response that has it (from this page's rows when
+    they hold it, else one query)."""
+    if base is None:
+        return {}
     kb = default_knowledge()
-    ids = [r.id for r in chart.rows]
-    start = ids.index(since_id) if since_id in ids else 0
-    rows = chart.rows[start:]
-    values = {
-        "pain": next((float(r.pain_nrs) for r in rows if r.pain_nrs is not None), None),
-        "function": next(
+    ids = [r.id for r in rows]
+    onward = rows[ids.index(base.pk) :] if base.pk in ids else []
+    pain: float | None = None if base.pain_nrs is None else float(base.pain_nrs)
+    if pain is None:
+        pain = next((float(r.pain_nrs) for r in onward if r.pain_nrs is not None), None)
+    score = base.function_score if base.function_instrument == function else None
+    if score is None:
+        score = next(
             (
                 r.function_score
-                for r in rows
-                if r.function_score is not None
-                and r.function_instrument == chart.function_instrument
+                for r in onward
+                if r.function_score is not None and r.function_instrument == function
             ),
             None,
-        ),
-    }
+        )
+    later = responses.filter(
+        Q(answered_on__gt=base.answered_on) | Q(answered_on=base.answered_on, pk__gte=base.pk)
+    ).order_by("answered_on", "id")
+    if pain is None:
+        value = later.filter(pain_nrs__isnull=False).values_list("pain_nrs", flat=True).first()
+        pain = None if value is None else float(value)
+    if score is None:
+        score = (
+            later.filter(function_instrument=function, function_score__isnull=False)
+            .values_list("function_score", flat=True)
+            .first()
+        )
     out: dict[str, Baseline] = {}
-    for name, instrument, label in (
-        ("pain", "nrs", "Pain NRS (0-10)"),
-        ("function", chart.function_instrument, FUNCTION_LABELS[chart.function_instrument]),
+    for name, instrument, label, found in (
+        ("pain", "nrs", "Pain NRS (0-10)", pain),
+        ("function", function, FUNCTION_LABELS[function], score),
     ):
-        value = values[name]
-        if value is not None:
-            needed = improvement_needed(kb.instruments[instrument], value)
-            out[name] = Baseline(instrument, label, value, needed)
+        if found is not None:
+            needed = improvement_needed(kb.instruments[instrument], float(found))
+            out[name] = Baseline(instrument, label, float(found), needed)
     return out

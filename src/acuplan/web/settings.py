@@ -43,6 +43,23 @@ MEDIA_ROOT = DATA_DIR / "uploads"
 #: The job queue (acuplan.followup.queue): SQLite in the data directory by default (no
 #: server), or redis://host:6379/0 to share the work between machines.
 ACUPLAN_QUEUE_URL = env_str("ACUPLAN_QUEUE_URL", f"sqlite:///{DATA_DIR / 'queue.sqlite3'}")
+#: The shared cache (rendered outcome plots; keys are content hashes, so nothing goes
+#: stale): files in the data directory by default, or redis://host:6379/1 across machines.
+ACUPLAN_CACHE_URL = env_str("ACUPLAN_CACHE_URL", "")
+if ACUPLAN_CACHE_URL.startswith(("redis://", "rediss://")):
+    _cache: dict[str, object] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": ACUPLAN_CACHE_URL,
+    }
+elif ACUPLAN_CACHE_URL:
+    raise ConfigError(f"ACUPLAN_CACHE_URL must be a redis:// address, not {ACUPLAN_CACHE_URL!r}")
+else:
+    _cache = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+CACHES = {"default": {**_cache, "TIMEOUT": 30 * 24 * 3600}}
 #: The address patients' emails link to (questionnaires, portal sign-in, reminders).
 ACUPLAN_BASE_URL = env_str("ACUPLAN_BASE_URL", "http://127.0.0.1:8000")
 # Pages carry their CSS inline; the only static files are Swagger UI's, which django-ninja

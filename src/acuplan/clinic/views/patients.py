@@ -9,7 +9,8 @@ from django.shortcuts import redirect, render
 
 from acuplan.audit.log import record_list_read
 from acuplan.clinic import access, services
-from acuplan.clinic.chart import INSTRUMENT_NAMES, load_chart
+from acuplan.clinic.chart import INSTRUMENT_NAMES, Cursor, load_chart
+from acuplan.clinic.chart import PAGE_SIZE as CHART_PAGE_SIZE
 from acuplan.clinic.forms import PatientForm
 from acuplan.clinic.models import Patient
 from acuplan.clinic.views.base import AuthedRequest, actor, clinic_page, form_page, posted
@@ -57,12 +58,13 @@ def patient_new(request: AuthedRequest) -> HttpResponse:
 @clinic_page
 def patient_chart(request: AuthedRequest, pk: int) -> HttpResponse:
     patient = access.get_patient_for(request.user, pk, clinical=True)
-    chart = load_chart(patient)
+    chart = load_chart(patient, Cursor.parse(request.GET.get("before")))
     services.record_read(actor=actor(request), record=patient, patient=patient, what="chart")
     context = {
         "patient": patient,
         "chart": chart,
         "instrument_names": [INSTRUMENT_NAMES[i] for i in chart.instruments],
+        "page_size": CHART_PAGE_SIZE,
     }
     return render(request, "clinic/patient_chart.html", context)
 

@@ -22,7 +22,7 @@ from acuplan.clinic.views.base import (
 from acuplan.core.errors import InvalidInput
 from acuplan.core.knowledge import default_knowledge
 from acuplan.outcomes import access, services, wording
-from acuplan.outcomes.chart import FUNCTION_LABELS, load_outcomes
+from acuplan.outcomes.chart import FUNCTION_LABELS, PAGE_SIZE, ResponseCursor, load_outcomes
 from acuplan.outcomes.forms import OutcomeForm, SettleForm
 from acuplan.outcomes.plot import render_svg
 
@@ -30,10 +30,11 @@ from acuplan.outcomes.plot import render_svg
 @clinic_page
 def outcomes_chart(request: AuthedRequest, pk: int) -> HttpResponse:
     patient = access.get_patient_for(request.user, pk, clinical=True)
-    chart = load_outcomes(patient)
+    chart = load_outcomes(patient, before=ResponseCursor.parse(request.GET.get("before")))
     context = {
         "patient": patient,
         "chart": chart,
+        "page_size": PAGE_SIZE,
         "plot": render_svg(chart),
         "function_label": FUNCTION_LABELS[chart.function_instrument],
         "red_flag_labels": [wording.red_flag_label(f) for f in chart.new_red_flags],
