@@ -78,6 +78,9 @@ def _parser() -> argparse.ArgumentParser:
     from acuplan.cli_admin import add_admin_commands
 
     add_admin_commands(sub)
+    from acuplan.cli_bridge import add_bridge_commands
+
+    add_bridge_commands(sub)
     return p
 
 

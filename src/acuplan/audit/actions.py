@@ -45,6 +45,12 @@ ACTIONS: dict[str, str] = {
     "acuplan.progress.overridden": "A progress decision was overridden",
     "acuplan.course.scheduled": "A course of appointments was booked",
     "acuplan.questionnaire_link.sent": "A questionnaire link was emailed",
+    "acuplan.referral_letter.sent": "A referral letter was sent to the patient's physician "
+    "(emailed or printed)",
+    "acuplan.referral.received": "A physician's referral came in (FHIR ServiceRequest)",
+    "acuplan.referral.accepted": "A clinician accepted a physician's referral",
+    "acuplan.cds.called": "An EHR asked the CDS Hooks service (the mapped intake was kept)",
+    "acuplan.ehr_issuer.added": "An EHR was allowed to call the CDS Hooks service",
     # --- reads of one patient's record --------------------------------------------------
     "acuplan.patient.read": "A patient's demographics were read (API)",
     "acuplan.details.read": "A patient's contact details and visits were read",
@@ -60,6 +66,11 @@ ACTIONS: dict[str, str] = {
     "acuplan.progress.read": "A progress review was read",
     "acuplan.schedule.read": "A patient's schedule was read",
     "acuplan.calendar.read": "A patient's appointments were downloaded",
+    "acuplan.referral_letter.read": "A referral letter was read",
+    "acuplan.physician_summary.read": "A physician summary was read",
+    "acuplan.fhir.exported": "A patient's record was exported as a FHIR Bundle",
+    "acuplan.cds_assessment.read": "A plan from a CDS Hooks call was opened",
+    "acuplan.incoming_referrals.read": "The physicians' referrals waiting were listed",
     # --- list reads that show patient data (detail.patient_ids names them) --------------
     "acuplan.patient_list.read": "The patient list was shown",
     "acuplan.dashboard.read": "The dashboard was shown",

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "acuplan.audit",
     "acuplan.clinic",
     "acuplan.outcomes",
+    "acuplan.bridge",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -110,6 +111,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for one hour
 LANGUAGE_CODE = "en-us"
+#: Where the clinic application is reached from outside: FHIR fullUrls and the links on
+#: CDS Hooks cards are built on it.
+ACUPLAN_BASE_URL = env_str("ACUPLAN_BASE_URL", "http://localhost:8000").rstrip("/")
+
 TIME_ZONE = env_str("ACUPLAN_TIME_ZONE", "UTC")
 USE_I18N = False
 USE_TZ = True

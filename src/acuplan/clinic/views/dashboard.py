@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from acuplan.audit.log import record_list_read
+from acuplan.bridge.access import pending_referrals
 from acuplan.clinic import queries
 from acuplan.clinic.views.base import AuthedRequest, actor, clinic_page
 from acuplan.core.knowledge import default_knowledge
@@ -27,7 +28,11 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
         reported = queries.reported_red_flags(user)
         due = list(queries.due_for_reassessment(user))
         awaiting = list(queries.awaiting_approval(user))
-        context.update(urgent=urgent, reported=reported, due=due, awaiting=awaiting)
+        incoming = list(pending_referrals(user)[: queries.URGENT_LIMIT])
+        context.update(
+            urgent=urgent, reported=reported, due=due, awaiting=awaiting, incoming=incoming
+        )
+        shown += [r.patient_id for r in incoming]
         shown += [p.pk for p in urgent] + [r.patient.pk for r in reported]
         shown += [p.patient_id for p in due] + [p.patient_id for p in awaiting]
     record_list_read(
