@@ -273,6 +273,7 @@ def _hook(service_id: str, request: HttpRequest, payload: HookRequest) -> dict[s
     "/cds-services/acuplan-patient-view",
     auth=EhrJwt(),
     response=CardsOut,
+    exclude_none=True,
     tags=["cds-hooks"],
     summary="patient-view: screen the patient for acupuncture",
 )
@@ -284,6 +285,7 @@ def patient_view(request: HttpRequest, payload: HookRequest) -> dict[str, Any]:
     "/cds-services/acuplan-order-select",
     auth=EhrJwt(),
     response=CardsOut,
+    exclude_none=True,
     tags=["cds-hooks"],
     summary="order-select: check an acupuncture ServiceRequest",
 )

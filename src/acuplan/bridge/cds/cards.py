@@ -113,8 +113,8 @@ def _eligibility(plan: dict[str, Any], mapped: Mapped, link: str) -> list[dict[s
         out.append(
             _card(
                 "info",
-                f"Chronic back pain ({weeks:g} weeks, 12 or more): guideline-supported for "
-                "acupuncture",
+                f"Chronic back pain for {weeks:g} weeks (12 or more): eligible for an "
+                "acupuncture course",
                 "Back pain for 12 weeks or more is chronic; acupuncture is among the "
                 "treatments that guidelines consider for it. "
                 + " ".join(course.get("payer_notes", [])[:1]),
