@@ -26,6 +26,7 @@ from acuplan.clinic.models import Patient, Plan, Session
 from acuplan.outcomes import services as outcome_services
 from tests.web.conftest import *  # noqa: F403  (fixtures: clinic, cast, patient, plan ...)
 from tests.web.conftest import Cast
+from tests.web.test_fuzz import bearer  # noqa: F401  (the fuzz tests' fixture)
 
 ISSUER = "https://ehr.example.test"
 SNOMED, ICD10, RXNORM = (

@@ -7,12 +7,13 @@ from __future__ import annotations
 import json
 import os
 import time
-import uuid
 from typing import Any
 
 import jwt
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from acuplan.audit.models import AuditEvent
 from acuplan.bridge.models import CdsAssessment, EhrIssuer
@@ -275,4 +276,57 @@ def test_it_refuses_a_private_key_when_an_issuer_is_added(clinic: Any) -> None:
         add_issuer(clinic=clinic, issuer="https://x.test", jwks={"keys": []})
 
 
-_ = uuid
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 200) | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+RESOURCE_KEYS = st.sampled_from(
+    [
+        "resourceType",
+        "code",
+        "coding",
+        "system",
+        "status",
+        "birthDate",
+        "entry",
+        "resource",
+        "clinicalStatus",
+        "valueQuantity",
+        "medicationCodeableConcept",
+        "onsetDateTime",
+        "gender",
+    ]
+)
+RESOURCE = st.dictionaries(RESOURCE_KEYS, JSON, max_size=6)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+@given(
+    patient=RESOURCE,
+    conditions=st.one_of(RESOURCE, st.lists(RESOURCE, max_size=3), JSON),
+    medications=st.one_of(RESOURCE, st.lists(RESOURCE, max_size=3), JSON),
+    context=st.dictionaries(st.sampled_from(["patientId", "selections", "draftOrders"]), JSON),
+)
+def test_it_never_fails_on_whatever_prefetch_an_ehr_sends(
+    client: Client,
+    keys: Keys,
+    issuer: EhrIssuer,
+    patient: dict[str, Any],
+    conditions: Any,
+    medications: Any,
+    context: dict[str, Any],
+) -> None:
+    body = hook_body("patient-view", {"patient": patient, "conditions": conditions})
+    body["prefetch"]["medications"] = medications
+    body["context"].update(context)
+    response = call_hook(client, keys, PV, body)
+    assert response.status_code in {200, 400, 412, 422}, response.content

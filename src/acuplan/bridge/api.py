@@ -138,6 +138,9 @@ class BridgeAPI(NinjaAPI):
             record_refusal(request.auth, request, status, str(body["error"]["message"]))  # type: ignore[attr-defined]
         return self.create_response(request, operation_outcome(status, body), status=status)
 
+    def get_root_path(self, path_params: dict[str, Any]) -> str:
+        return "/"  # mounted at the site's root (ninja would reverse its removed root page)
+
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(**kwargs)
         schema.setdefault("components", {}).setdefault("schemas", {})["OperationOutcome"] = (
@@ -161,7 +164,10 @@ class BridgeAPI(NinjaAPI):
     @property
     def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
         patterns, app_name, namespace = super().urls
-        patterns = [*patterns, path("fhir/<path:rest>", csrf_exempt(self._unknown_path))]
+        # ninja's own root page (served at "" when there are no docs) would shadow the
+        # clinic's dashboard: this API lives beside the pages, under fhir/ and cds-services.
+        kept = [p for p in patterns if not (isinstance(p, URLPattern) and p.name == "api-root")]
+        patterns = [*kept, path("fhir/<path:rest>", csrf_exempt(self._unknown_path))]
         return patterns, app_name, namespace
 
     def _unknown_path(self, request: HttpRequest, rest: str) -> HttpResponse:

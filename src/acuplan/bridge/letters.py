@@ -74,7 +74,7 @@ def writer_for(user: User) -> Writer:
         licence = f"{profile.licence_state} acupuncture licence {profile.licence_number}"
         if profile.npi:
             licence += f", NPI {profile.npi}"
-    contact = user.email or (user.clinic.name if user.clinic else "")
+    contact = user.email
     return Writer(user.display_name, licence, contact, user.clinic.name if user.clinic else "")
 
 

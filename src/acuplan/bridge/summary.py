@@ -35,13 +35,42 @@ class OutcomeLine:
 
 
 @dataclass(frozen=True)
+class SessionLine:
+    session: Session
+    points: int
+    stricta: str
+
+
+def stricta_detail(session: Session) -> str:
+    """Points (depth, de qi, manipulation), needles, retention and electrical settings."""
+    points = []
+    for p in session.points.all():
+        bits = [p.code, p.side.replace("_", " ")]
+        bits += [f"{p.depth_cun} cun"] if p.depth_cun is not None else []
+        bits += ["de qi"] if p.de_qi else []
+        bits += [p.stimulation] if p.stimulation else []
+        points.append(" ".join(bits))
+    parts = ["; ".join(points)]
+    needles = " ".join(x for x in (session.needle_type, session.needle_size) if x)
+    if session.needle_count is not None:
+        needles = f"{needles} x{session.needle_count}".strip()
+    parts += [needles] if needles else []
+    parts += [f"{session.retention_minutes} min"] if session.retention_minutes is not None else []
+    if session.electro:
+        parts.append("electro " + ", ".join(f"{k} {v}" for k, v in session.electro.items()))
+    parts += ["moxibustion"] if session.moxibustion else []
+    return " · ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
 class Summary:
     patient: Patient
     plan: Plan | None
     day: dt.date
     codes: list[dict[str, Any]]
     tcm: list[str]
-    sessions: list[Session]
+    sessions: list[SessionLine]
+    decision: str
     outcomes: list[OutcomeLine]
     adverse_events: list[tuple[Session, AdverseEvent]]
     medications: list[str]
@@ -82,7 +111,9 @@ def _outcomes(patient: Patient) -> list[OutcomeLine]:
         mcid = " or ".join(
             x
             for x in (
-                f"{meta.mcid_points:g} points" if meta.mcid_points is not None else "",
+                f"{meta.mcid_points:g} point{'' if meta.mcid_points == 1 else 's'}"
+                if meta.mcid_points is not None
+                else "",
                 f"{meta.mcid_percent:g}%" if meta.mcid_percent is not None else "",
             )
             if x
@@ -140,7 +171,8 @@ def build_summary(patient: Patient, user: User, day: dt.date, *, stricta: bool) 
         day=day,
         codes=list(plan.data["classification"]["codes"]) if plan else [],
         tcm=_tcm(plan) if plan else [],
-        sessions=sessions,
+        sessions=[SessionLine(x, len(x.points.all()), stricta_detail(x)) for x in sessions],
+        decision=default_knowledge().term(f"decision.{plan.triage_decision}") if plan else "",
         outcomes=_outcomes(patient),
         adverse_events=[(s, e) for s in sessions for e in s.adverse_events.all()],
         medications=medications,

@@ -9,6 +9,8 @@ registered with ``acuplan ehr add-issuer``."""
 
 from __future__ import annotations
 
+import functools
+import json
 from typing import Any
 
 import jwt
@@ -75,9 +77,16 @@ def verify(token: str, audience: str) -> EhrIssuer:
     return issuer
 
 
+@functools.lru_cache(maxsize=64)
+def _key_set(jwks_json: str) -> list[jwt.PyJWK]:
+    """The parsed keys of a stored JWK Set (parsing an EC or RSA key costs milliseconds;
+    keyed by the set's JSON, so a changed set is parsed afresh)."""
+    return list(jwt.PyJWKSet.from_dict(json.loads(jwks_json)).keys)
+
+
 def _key(issuer: EhrIssuer, kid: object) -> Any:
     try:
-        keys = jwt.PyJWKSet.from_dict(issuer.jwks).keys
+        keys = _key_set(json.dumps(issuer.jwks, sort_keys=True))
     except (jwt.PyJWKSetError, jwt.InvalidKeyError, ValueError, TypeError):
         raise JwtRefused("the issuer's registered keys cannot be read") from None
     if kid is None and len(keys) == 1:

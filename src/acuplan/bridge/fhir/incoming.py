@@ -13,6 +13,11 @@ from fhir.resources.R4B.servicerequest import ServiceRequest
 from acuplan.core.errors import FieldError, InvalidInput
 
 PRIORITIES = ("routine", "urgent", "asap", "stat")
+#: The R4 value sets of the two required codes (fhir.resources checks only their syntax);
+#: a referral to act on is an active request (an order, a plan or a proposal).
+STATUSES = ("draft", "active", "on-hold", "revoked", "completed", "entered-in-error", "unknown")
+INTENTS = ("proposal", "plan", "directive", "order", "original-order", "reflex-order")
+INTENTS += ("filler-order", "instance-order", "option")
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,12 @@ def read_service_request(data: object) -> Referral:
         ] or [FieldError("(root)", str(exc)[:300])]
         raise InvalidInput(fields) from None
     errors_out: list[FieldError] = []
+    if data.get("status") not in STATUSES:
+        errors_out.append(FieldError("status", f"must be one of {', '.join(STATUSES)}"))
+    elif data["status"] != "active":
+        errors_out.append(FieldError("status", "a referral to act on must be active"))
+    if data.get("intent") not in INTENTS:
+        errors_out.append(FieldError("intent", f"must be one of {', '.join(INTENTS)}"))
     patient = _contained(data, data.get("subject"), "Patient")
     first, last, born = "", "", None
     if patient is None:
