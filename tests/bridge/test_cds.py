@@ -330,3 +330,16 @@ def test_it_never_fails_on_whatever_prefetch_an_ehr_sends(
     body["context"].update(context)
     response = call_hook(client, keys, PV, body)
     assert response.status_code in {200, 400, 412, 422}, response.content
+
+
+def test_it_lets_a_browser_based_sandbox_call_the_service(client: Client, db: None) -> None:
+    preflight = client.options(
+        f"/cds-services/{PV}",
+        HTTP_ORIGIN="http://sandbox.test",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+    )
+    assert preflight.status_code == 204
+    assert preflight["Access-Control-Allow-Origin"] == "*"
+    assert "Authorization" in preflight["Access-Control-Allow-Headers"]
+    assert client.get("/cds-services")["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Origin" not in client.get("/api/ping")

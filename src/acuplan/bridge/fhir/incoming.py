@@ -16,8 +16,17 @@ PRIORITIES = ("routine", "urgent", "asap", "stat")
 #: The R4 value sets of the two required codes (fhir.resources checks only their syntax);
 #: a referral to act on is an active request (an order, a plan or a proposal).
 STATUSES = ("draft", "active", "on-hold", "revoked", "completed", "entered-in-error", "unknown")
-INTENTS = ("proposal", "plan", "directive", "order", "original-order", "reflex-order")
-INTENTS += ("filler-order", "instance-order", "option")
+INTENTS = (
+    "proposal",
+    "plan",
+    "directive",
+    "order",
+    "original-order",
+    "reflex-order",
+    "filler-order",
+    "instance-order",
+    "option",
+)
 
 
 @dataclass(frozen=True)
