@@ -25,7 +25,7 @@ except psycopg.Error:
 PY
 then
   echo "== database tests on PostgreSQL ($PG_URL)"
-  DATABASE_URL="$PG_URL" "$BIN/pytest" tests/web tests/outcomes tests/accounts tests/audit -m "not browser" "$@"
+  DATABASE_URL="$PG_URL" "$BIN/pytest" tests/web tests/outcomes tests/accounts tests/audit tests/bridge -m "not browser" "$@"
 elif [ -n "${CI:-}" ]; then
   echo "ERROR: PostgreSQL is not reachable at $PG_URL and CI is set: the suite must run on it."
   exit 1

@@ -122,6 +122,7 @@ def test_it_registers_every_action_code_the_code_uses() -> None:
                 "acuplan.outcomes.",
                 "acuplan.accounts.",
                 "acuplan.audit.",
+                "acuplan.bridge.",
             )
         )
     }

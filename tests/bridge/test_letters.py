@@ -3,6 +3,9 @@ and what sending records (the referral made, the audit event, the email)."""
 
 from __future__ import annotations
 
+import smtplib
+from typing import Any
+
 from django.core import mail
 from django.test import Client
 
@@ -116,3 +119,29 @@ def test_it_summarises_the_care_for_the_physician(
     detail = client.get(f"/patients/{full_record.pk}/physician-summary/?stricta=1")
     assert "BL23 bilateral 1.0 cun de qi" in detail.content.decode()
     assert AuditEvent.objects.filter(action="acuplan.physician_summary.read").count() == 2
+
+
+def test_it_records_nothing_when_the_email_cannot_be_sent(
+    client: Client, cast: Cast, patient: Patient, blocked_plan: Plan, monkeypatch: Any
+) -> None:
+    _with_contact(patient, cast, "r.osei@example.org")
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise smtplib.SMTPException("relay refused")
+
+    monkeypatch.setattr("acuplan.bridge.services.send_mail", fail)
+    login(client, cast.owner)
+    client.post(f"/plans/{blocked_plan.pk}/letter/send/", {"referral": "0", "method": "email"})
+    assert not ReferralLetter.objects.exists()
+    assert not ReferralMade.objects.exists()
+    page = client.get(f"/plans/{blocked_plan.pk}/letter/").content.decode()
+    assert "could not be sent" in page
+
+
+def test_it_answers_a_bad_referral_number_on_sending_with_a_message(
+    client: Client, cast: Cast, blocked_plan: Plan
+) -> None:
+    login(client, cast.owner)
+    response = client.post(f"/plans/{blocked_plan.pk}/letter/send/", {"referral": "x"})
+    assert response.status_code == 302
+    assert not ReferralLetter.objects.exists()

@@ -70,7 +70,6 @@ ACTIONS: dict[str, str] = {
     "acuplan.physician_summary.read": "A physician summary was read",
     "acuplan.fhir.exported": "A patient's record was exported as a FHIR Bundle",
     "acuplan.cds_assessment.read": "A plan from a CDS Hooks call was opened",
-    "acuplan.incoming_referrals.read": "The physicians' referrals waiting were listed",
     # --- list reads that show patient data (detail.patient_ids names them) --------------
     "acuplan.patient_list.read": "The patient list was shown",
     "acuplan.dashboard.read": "The dashboard was shown",

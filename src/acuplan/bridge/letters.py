@@ -86,14 +86,12 @@ def build_letter(plan: Plan, index: int, user: User, day: dt.date) -> Letter:
     findings = [words.medical(f) for r in reasons for f in r.get("findings", [])]
     blocked = plan.triage_decision in BLOCKING
     done = [f"History and screening on {plan.as_of:%d %B %Y} (acuplan triage)."]
-    not_done = []
+    not_done = ["No investigation (imaging, laboratory) was ordered or performed."]
     if blocked:
-        not_done.append("No acupuncture or other treatment was given: no needling.")
-        not_done.append("No physical examination beyond the history was performed.")
+        not_done.insert(0, "No acupuncture or other treatment was given: no needling.")
     else:
         sessions = plan.patient.sessions.count()
         done.append(f"Acupuncture may continue with precautions; {sessions} session(s) so far.")
-        not_done.append("No investigation (imaging, laboratory) was ordered or performed.")
     return Letter(
         plan=plan,
         index=index,

@@ -3,6 +3,8 @@ physician's referral, and the plan behind a CDS Hooks card."""
 
 from __future__ import annotations
 
+import smtplib
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -48,14 +50,16 @@ def referral_letter(request: AuthedRequest, pk: int) -> HttpResponse:
 @post_only
 def referral_letter_send(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = access.get_plan_for(request.user, pk)
-    index = _index(request.POST.get("referral"))
-    method = request.POST.get("method", "")
+    index = 0
     try:
+        index = _index(request.POST.get("referral"))
         sent = services.send_referral_letter(
-            actor=actor(request), plan=plan, index=index, method=method
+            actor=actor(request), plan=plan, index=index, method=request.POST.get("method", "")
         )
     except InvalidInput as exc:
         messages.error(request, "; ".join(e.message for e in exc.errors))
+    except (OSError, smtplib.SMTPException) as exc:
+        messages.error(request, f"The email could not be sent ({exc}); nothing was recorded.")
     else:
         how = f"emailed to {sent.sent_to}" if sent.method == "email" else "recorded as printed"
         messages.success(request, f"Referral letter {how}.")
