@@ -3,7 +3,8 @@
 Sets up a temporary SQLite data directory (migrated; one clinic; an EHR issuer whose ES384
 key pair is made here), then sends each demo patient's prefetch to ``patient-view`` and
 ``order-select`` through Django's full request stack (middleware, JWT check, mapping,
-the engine, the kept assessment with its audit event, the cards' JSON). Tokens are signed
+the engine, the sealed plan link, the cards' JSON; a call writes nothing but the JWT's
+``jti`` to the cache). Tokens are signed
 before the clock starts: signing is the EHR's cost. Prints p50/p95/max per hook and
 whether p95 meets the goal. Timing is printed, never asserted.
 Each call commits one transaction (the kept assessment and its audit event), so the

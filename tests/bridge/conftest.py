@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from acuplan.accounts.models import Clinic, PractitionerProfile
 from acuplan.bridge import services as bridge_services
-from acuplan.bridge.models import CdsAssessment, EhrIssuer, IncomingReferral
+from acuplan.bridge.models import EhrIssuer, IncomingReferral
 from acuplan.clinic import services
 from acuplan.clinic.models import Patient, Plan, Session
 from acuplan.outcomes import services as outcome_services
@@ -270,29 +270,4 @@ def incoming_referral(cast: Cast) -> IncomingReferral:
         requester_name="Dr Ann Hale",
         requester_contact="ann.hale@example.org",
         resource={"resourceType": "ServiceRequest"},
-    )
-
-
-@pytest.fixture
-def cds_assessment(issuer: EhrIssuer) -> CdsAssessment:
-    from acuplan.core.intake import parse_intake
-    from acuplan.core.knowledge import default_knowledge
-    from acuplan.core.plan import assess_and_plan, plan_json
-    from tests.web.conftest import example
-
-    intake = example("chronic-cold-damp")
-    plan = plan_json(
-        assess_and_plan(
-            parse_intake(intake), knowledge=default_knowledge(), as_of=timezone.localdate()
-        )
-    )
-    return bridge_services.keep_cds_assessment(
-        issuer=issuer,
-        hook="patient-view",
-        hook_instance="x",
-        ehr_patient_id="ehr-1",
-        intake=intake,
-        plan=plan,
-        notes=[],
-        ip=None,
     )

@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from acuplan.audit.models import AuditEvent
-from acuplan.bridge.models import CdsAssessment, EhrIssuer
+from acuplan.bridge.cds.links import LINK_HOURS, unseal
+from acuplan.bridge.models import EhrIssuer
 from tests.bridge.conftest import (
     ACUPUNCTURE_ORDER,
     ISSUER,
@@ -96,8 +97,8 @@ def test_it_warns_of_the_pregnancy(client: Client, keys: Keys, issuer: EhrIssuer
     assert [c["indicator"] for c in got if c["source"]["topic"]["code"] == "sf.pregnancy"] == [
         "warning"
     ]
-    assessment = CdsAssessment.objects.get()
-    assert assessment.intake["patient"] == {
+    token = got[0]["links"][0]["url"].split("?t=")[1]
+    assert unseal(token).intake["patient"] == {
         "age_years": 31,
         "sex": "female",
         "pregnant": True,
@@ -145,7 +146,38 @@ def test_it_links_each_card_to_the_plan_a_clinician_can_open(
     page = client.get(path)
     assert page.status_code == 200
     assert "Plan from the EHR" in page.content.decode()
-    assert "M54" in page.content.decode() or "279039007" in page.content.decode()
+    assert "279039007" in page.content.decode()
+    assert AuditEvent.objects.filter(action="acuplan.cds_plan.read", actor=cast.owner).exists()
+
+
+@pytest.mark.parametrize(("member", "status"), [("outsider", 404), ("front_desk", 403)])
+def test_it_opens_the_plan_for_the_issuer_s_clinic_only(
+    client: Client, keys: Keys, issuer: EhrIssuer, cast: Any, member: str, status: int
+) -> None:
+    link = cards(client, keys, "chronic-cold-damp")[0]["links"][0]["url"]
+    client.force_login(getattr(cast, member))
+    assert client.get("/" + link.split("/", 3)[3]).status_code == status
+
+
+def test_it_refuses_a_damaged_or_expired_link(
+    client: Client, keys: Keys, issuer: EhrIssuer, cast: Any
+) -> None:
+    from acuplan.core.errors import InvalidInput
+
+    token = cards(client, keys, "chronic-cold-damp")[0]["links"][0]["url"].split("?t=")[1]
+    client.force_login(cast.owner)
+    damaged = token[:-6] + ("A" if token[-6] != "A" else "B") + token[-5:]
+    assert client.get(f"/cds/plan/?t={damaged}").status_code == 400
+    with pytest.raises(InvalidInput, match="older than"):
+        unseal(token, now=time.time() + LINK_HOURS * 3600 + 120)
+
+
+def test_it_keeps_no_clinical_detail_in_the_link(
+    client: Client, keys: Keys, issuer: EhrIssuer
+) -> None:
+    link = cards(client, keys, "sciatica-on-apixaban")[0]["links"][0]["url"]
+    assert "apixaban" not in link.lower()
+    assert "Eliquis" not in link
 
 
 def test_it_says_nothing_about_an_order_that_is_not_acupuncture(
@@ -254,13 +286,14 @@ def test_it_refuses_a_hook_sent_to_the_other_service(
     assert response.json()["resourceType"] == "OperationOutcome"
 
 
-def test_it_audits_each_call_in_the_issuer_s_clinic(
+def test_it_stores_nothing_from_the_ehr_s_call(
     client: Client, keys: Keys, issuer: EhrIssuer
 ) -> None:
-    cards(client, keys, "chronic-cold-damp")
-    event = AuditEvent.objects.get(action="acuplan.cds.called")
-    assert event.actor is None
-    assert event.clinic_id == issuer.clinic_id
+    from tests.web.test_api_support import row_counts
+
+    before = row_counts()
+    cards(client, keys, "sciatica-on-apixaban")
+    assert row_counts() == before
 
 
 def test_it_refuses_a_private_key_when_an_issuer_is_added(clinic: Any) -> None:

@@ -49,7 +49,6 @@ ACTIONS: dict[str, str] = {
     "(emailed or printed)",
     "acuplan.referral.received": "A physician's referral came in (FHIR ServiceRequest)",
     "acuplan.referral.accepted": "A clinician accepted a physician's referral",
-    "acuplan.cds.called": "An EHR asked the CDS Hooks service (the mapped intake was kept)",
     "acuplan.ehr_issuer.added": "An EHR was allowed to call the CDS Hooks service",
     # --- reads of one patient's record --------------------------------------------------
     "acuplan.patient.read": "A patient's demographics were read (API)",
@@ -69,7 +68,7 @@ ACTIONS: dict[str, str] = {
     "acuplan.referral_letter.read": "A referral letter was read",
     "acuplan.physician_summary.read": "A physician summary was read",
     "acuplan.fhir.exported": "A patient's record was exported as a FHIR Bundle",
-    "acuplan.cds_assessment.read": "A plan from a CDS Hooks call was opened",
+    "acuplan.cds_plan.read": "The plan behind a CDS Hooks card was opened",
     # --- list reads that show patient data (detail.patient_ids names them) --------------
     "acuplan.patient_list.read": "The patient list was shown",
     "acuplan.dashboard.read": "The dashboard was shown",

@@ -9,10 +9,10 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from acuplan.accounts.models import User
-from acuplan.bridge.models import CdsAssessment, IncomingReferral
+from acuplan.bridge.models import IncomingReferral
 from acuplan.clinic.access import require_clinical
 
-R = TypeVar("R", CdsAssessment, IncomingReferral)
+R = TypeVar("R", bound=IncomingReferral)
 
 
 def _in_clinic(user: User, pk: int, qs: QuerySet[R], name: str) -> R:
@@ -29,11 +29,6 @@ def get_incoming_referral_for(user: User, pk: int) -> IncomingReferral:
     record: IncomingReferral = _in_clinic(
         user, pk, IncomingReferral.objects.select_related("patient"), "referral"
     )
-    return record
-
-
-def get_cds_assessment_for(user: User, pk: int) -> CdsAssessment:
-    record: CdsAssessment = _in_clinic(user, pk, CdsAssessment.objects.all(), "assessment")
     return record
 
 

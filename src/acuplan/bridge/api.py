@@ -272,7 +272,7 @@ def _hook(service_id: str, request: HttpRequest, payload: HookRequest) -> dict[s
     call = hooks.HookCall(
         service_id, payload.hook, payload.hookInstance, payload.context, payload.prefetch or {}
     )
-    return hooks.answer(call, issuer, request.META.get("REMOTE_ADDR") or None)
+    return hooks.answer(call, issuer)
 
 
 @bridge_api.post(

@@ -1,6 +1,5 @@
 """The bridge's records: EHRs allowed to call the CDS Hooks service, referrals that
-physicians send in, intakes mapped from an EHR's data (for the plan link on a card), and
-referral letters sent."""
+physicians send in, and referral letters sent. (A CDS Hooks call stores nothing.)"""
 
 from __future__ import annotations
 
@@ -58,26 +57,6 @@ class IncomingReferral(models.Model):
     class Meta:
         ordering = ("-received_at", "-id")
         indexes = [models.Index(fields=["clinic", "status"])]
-
-
-class CdsAssessment(models.Model):
-    """What a CDS Hooks call mapped from the EHR's data: the intake and the plan the engine
-    made from it, kept so that the link on a card opens the plan in acuplan. Identifies no
-    patient (the EHR's patient id only)."""
-
-    clinic = models.ForeignKey("accounts.Clinic", on_delete=models.PROTECT, related_name="+")
-    issuer = models.ForeignKey(EhrIssuer, on_delete=models.PROTECT, related_name="+")
-    hook = models.CharField(max_length=40)
-    hook_instance = models.CharField(max_length=100)
-    ehr_patient_id = models.CharField(max_length=200)
-    intake: models.JSONField[Any] = models.JSONField()
-    plan: models.JSONField[Any] = models.JSONField()
-    notes: models.JSONField[Any] = models.JSONField(default=list)
-    """What the mapping could not use (unknown codes, missing data)."""
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ("-created_at", "-id")
 
 
 class ReferralLetter(models.Model):

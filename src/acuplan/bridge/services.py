@@ -1,6 +1,6 @@
 """The bridge's writes, each in one transaction with its audit event: sending a referral
 letter (which records the referral as made), receiving and accepting a physician's
-referral, keeping a CDS Hooks assessment, and the reads that are audited like the chart's."""
+referral, registering an EHR, and the reads that are audited like the chart's."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.utils import timezone
 from acuplan.accounts.models import Clinic
 from acuplan.audit.log import record_event
 from acuplan.bridge.letters import build_letter, is_email, letter_text
-from acuplan.bridge.models import CdsAssessment, EhrIssuer, IncomingReferral, ReferralLetter
+from acuplan.bridge.models import EhrIssuer, IncomingReferral, ReferralLetter
 from acuplan.clinic import services as clinic_services
 from acuplan.clinic.models import Patient, Plan
 from acuplan.clinic.safety_gate import BLOCKING
@@ -139,41 +139,6 @@ def accept_referral(*, actor: Actor, referral: IncomingReferral) -> IncomingRefe
     return referral
 
 
-@transaction.atomic
-def keep_cds_assessment(
-    *,
-    issuer: EhrIssuer,
-    hook: str,
-    hook_instance: str,
-    ehr_patient_id: str,
-    intake: dict[str, Any],
-    plan: dict[str, Any],
-    notes: list[str],
-    ip: str | None,
-) -> CdsAssessment:
-    """The intake a hook call mapped and its plan, for the card's link. Audited with no
-    user (an EHR called), in the issuer's clinic."""
-    assessment = CdsAssessment.objects.create(
-        clinic_id=issuer.clinic_id,
-        issuer=issuer,
-        hook=hook,
-        hook_instance=hook_instance[:100],
-        ehr_patient_id=ehr_patient_id[:200],
-        intake=intake,
-        plan=plan,
-        notes=notes,
-    )
-    record_event(
-        None,
-        "acuplan.cds.called",
-        assessment,
-        clinic_id=issuer.clinic_id,
-        ip=ip,
-        detail={"hook": hook, "issuer": issuer.issuer, "triage": plan["triage"]["decision"]},
-    )
-    return assessment
-
-
 def record_export(*, actor: Actor | None, patient: Patient, via: str) -> None:
     """A FHIR export of the patient's record is a read of the whole chart: audited."""
     record_event(
@@ -211,7 +176,6 @@ __all__ = [
     "accept_referral",
     "add_issuer",
     "is_email",
-    "keep_cds_assessment",
     "receive_referral",
     "record_export",
     "send_referral_letter",

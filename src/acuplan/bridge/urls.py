@@ -10,5 +10,5 @@ urlpatterns: list[URLPattern] = [
     path("plans/<int:pk>/letter/send/", views.referral_letter_send, name="referral_letter_send"),
     path("patients/<int:pk>/physician-summary/", views.physician_summary, name="physician_summary"),
     path("referrals/<int:pk>/accept/", views.referral_accept, name="referral_accept"),
-    path("cds/assessments/<int:pk>/", views.cds_assessment, name="cds_assessment"),
+    path("cds/plan/", views.cds_plan, name="cds_plan"),
 ]

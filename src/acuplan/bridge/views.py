@@ -6,19 +6,24 @@ from __future__ import annotations
 import smtplib
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from acuplan.audit.log import record_event
 from acuplan.bridge import access as bridge_access
 from acuplan.bridge import services
+from acuplan.bridge.cds.links import unseal
 from acuplan.bridge.letters import build_letter
 from acuplan.bridge.summary import build_summary
 from acuplan.clinic import access
+from acuplan.clinic.access import require_clinical
 from acuplan.clinic.services import record_read
 from acuplan.clinic.views.base import AuthedRequest, actor, clinic_page, post_only
 from acuplan.core.errors import FieldError, InvalidInput
+from acuplan.core.intake import parse_intake
 from acuplan.core.knowledge import default_knowledge
+from acuplan.core.plan import assess_and_plan, plan_json
 
 
 def _index(raw: str | None) -> int:
@@ -86,25 +91,30 @@ def referral_accept(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @clinic_page
-def cds_assessment(request: AuthedRequest, pk: int) -> HttpResponse:
-    assessment = bridge_access.get_cds_assessment_for(request.user, pk)
-    from acuplan.audit.log import record_event
-
+def cds_plan(request: AuthedRequest) -> HttpResponse:
+    """The plan behind a CDS Hooks card: the sealed intake (``?t=``) planned again, as of
+    the day of the call. Clinicians of the EHR issuer's clinic only (another clinic: 404);
+    a damaged or expired link is a 400."""
+    require_clinical(request.user)
+    try:
+        sealed = unseal(request.GET.get("t", ""))
+    except InvalidInput as exc:
+        return render(request, "bridge/cds_plan.html", {"error": exc}, status=400)
+    if sealed.clinic_id != request.user.clinic_id:
+        raise Http404("this plan belongs to another clinic")
+    kb = default_knowledge()
+    plan = plan_json(assess_and_plan(parse_intake(sealed.intake), knowledge=kb, as_of=sealed.as_of))
     record_event(
         request.user,
-        "acuplan.cds_assessment.read",
-        assessment,
+        "acuplan.cds_plan.read",
+        None,
+        record_type="cds_plan",
+        record_id=sealed.ehr_patient_id[:100],
         ip=actor(request).ip,
-        detail={"hook": assessment.hook},
+        detail={"hook": sealed.hook},
     )
-    kb = default_knowledge()
-    plan = assessment.plan
     return render(
         request,
-        "bridge/cds_assessment.html",
-        {
-            "a": assessment,
-            "plan": plan,
-            "decision": kb.term(f"decision.{plan['triage']['decision']}"),
-        },
+        "bridge/cds_plan.html",
+        {"a": sealed, "plan": plan, "decision": kb.term(f"decision.{plan['triage']['decision']}")},
     )

@@ -7,10 +7,11 @@ Both read the prefetched Patient, Conditions, MedicationRequests, MedicationStat
 Observations and Coverage, map them to an intake (:mod:`mapping`), run the engine (pure)
 and answer with cards (:mod:`cards`). A required prefetch the EHR did not send is
 :class:`PrefetchMissing` (412 with an OperationOutcome): acuplan does not query the EHR's
-FHIR server itself."""
+FHIR server itself. A call stores nothing in acuplan's database."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -20,16 +21,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from acuplan.bridge.cds.cards import cards_for
+from acuplan.bridge.cds.links import SealedPlan, seal
 from acuplan.bridge.cds.mapping import codings, map_prefetch, resources_of
 from acuplan.bridge.fhir import systems
 from acuplan.bridge.models import EhrIssuer
-from acuplan.bridge.services import keep_cds_assessment
 from acuplan.core.errors import AcuplanError, FieldError, InvalidInput, InvalidIntake
 from acuplan.core.intake import parse_intake
 from acuplan.core.knowledge import default_knowledge
 from acuplan.core.knowledge.interop import default_interop
 from acuplan.core.plan import assess_and_plan, plan_json
 
+logger = logging.getLogger("acuplan.cds")
 PATIENT = "{{context.patientId}}"
 PREFETCH = {
     "patient": f"Patient/{PATIENT}",
@@ -111,9 +113,10 @@ def _acupuncture_order(context: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-def answer(call: HookCall, issuer: EhrIssuer, ip: str | None) -> dict[str, Any]:
+def answer(call: HookCall, issuer: EhrIssuer) -> dict[str, Any]:
     """The cards for one call. InvalidInput for a context that is not the hook's;
-    PrefetchMissing for required prefetch left out."""
+    PrefetchMissing for required prefetch left out. Stores nothing: the EHR's data stays
+    the EHR's (the plan link carries the mapped intake, sealed: :mod:`links`)."""
     spec = SERVICES[call.service_id]
     if call.hook != spec["hook"]:
         raise InvalidInput([FieldError("hook", f"this service answers {spec['hook']}")])
@@ -142,17 +145,11 @@ def answer(call: HookCall, issuer: EhrIssuer, ip: str | None) -> dict[str, Any]:
             [FieldError(f"prefetch ({e.field})", e.message) for e in exc.errors]
         ) from None
     plan = plan_json(assess_and_plan(intake, knowledge=default_knowledge(), as_of=today))
-    assessment = keep_cds_assessment(
-        issuer=issuer,
-        hook=call.hook,
-        hook_instance=call.hook_instance,
-        ehr_patient_id=patient_id,
-        intake=mapped.intake,
-        plan=plan,
-        notes=mapped.notes,
-        ip=ip,
+    token = seal(
+        SealedPlan(issuer.clinic_id, call.hook, patient_id, today, mapped.intake, mapped.notes)
     )
-    link = str(settings.ACUPLAN_BASE_URL) + reverse("bridge:cds_assessment", args=[assessment.pk])
+    link = f"{settings.ACUPLAN_BASE_URL}{reverse('bridge:cds_plan')}?t={token}"
+    logger.info("CDS %s from %s: %s", call.hook, issuer.issuer, plan["triage"]["decision"])
     return {"cards": cards_for(plan, mapped, interop, link)}
 
 
