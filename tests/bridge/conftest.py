@@ -68,7 +68,7 @@ def issuer(clinic: Clinic, keys: Keys) -> EhrIssuer:
 
 
 def service_url(service: str) -> str:
-    return f"{settings.ACUPLAN_BASE_URL}/cds-services/{service}"
+    return f"{str(settings.ACUPLAN_BASE_URL).rstrip('/')}/cds-services/{service}"
 
 
 def ehr_token(keys: Keys, service: str, **claims: Any) -> str:

@@ -148,7 +148,8 @@ def answer(call: HookCall, issuer: EhrIssuer) -> dict[str, Any]:
     token = seal(
         SealedPlan(issuer.clinic_id, call.hook, patient_id, today, mapped.intake, mapped.notes)
     )
-    link = f"{settings.ACUPLAN_BASE_URL}{reverse('bridge:cds_plan')}?t={token}"
+    base = str(settings.ACUPLAN_BASE_URL).rstrip("/")
+    link = f"{base}{reverse('bridge:cds_plan')}?t={token}"
     logger.info("CDS %s from %s: %s", call.hook, issuer.issuer, plan["triage"]["decision"])
     return {"cards": cards_for(plan, mapped, interop, link)}
 
