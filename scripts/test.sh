@@ -26,7 +26,7 @@ PY
 then
   echo "== database tests on PostgreSQL ($PG_URL)"
   DATABASE_URL="$PG_URL" "$BIN/pytest" tests/web tests/outcomes tests/accounts tests/audit \
-    tests/followup tests/booking tests/portal tests/billing -m "not browser" "$@"
+    tests/followup tests/booking tests/portal tests/billing tests/bridge -m "not browser" "$@"
 elif [ -n "${CI:-}" ]; then
   echo "ERROR: PostgreSQL is not reachable at $PG_URL and CI is set: the suite must run on it."
   exit 1

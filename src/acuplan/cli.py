@@ -103,6 +103,9 @@ def _parser() -> argparse.ArgumentParser:
 
     add_admin_commands(sub)
     add_job_commands(sub)
+    from acuplan.cli_bridge import add_bridge_commands
+
+    add_bridge_commands(sub)
     return p
 
 

@@ -126,6 +126,7 @@ def test_it_registers_every_action_code_the_code_uses() -> None:
                 "acuplan.booking.",
                 "acuplan.portal.",
                 "acuplan.billing.",
+                "acuplan.bridge.",
             )
         )
     }

@@ -72,6 +72,11 @@ ACTIONS: dict[str, str] = {
     "acuplan.package.voided": "An unused package of prepaid sessions was voided",
     "acuplan.clinic_billing.changed": "The clinic's billing details or fee schedule changed",
     "acuplan.credentials.changed": "A practitioner's licence, certification or NPI changed",
+    "acuplan.referral_letter.sent": "A referral letter was sent to the patient's physician "
+    "(emailed or printed)",
+    "acuplan.referral.received": "A physician's referral came in (FHIR ServiceRequest)",
+    "acuplan.referral.accepted": "A clinician accepted a physician's referral",
+    "acuplan.ehr_issuer.added": "An EHR was allowed to call the CDS Hooks service",
     # --- reads of one patient's record --------------------------------------------------
     "acuplan.patient.read": "A patient's demographics were read (API)",
     "acuplan.details.read": "A patient's contact details and visits were read",
@@ -91,6 +96,10 @@ ACTIONS: dict[str, str] = {
     "acuplan.follow_ups.read": "A patient's scheduled messages were listed",
     "acuplan.superbill.read": "A superbill was read (page, print or API)",
     "acuplan.account.read": "A patient's account (charges, payments, balance) was read",
+    "acuplan.referral_letter.read": "A referral letter was read",
+    "acuplan.physician_summary.read": "A physician summary was read",
+    "acuplan.fhir.exported": "A patient's record was exported as a FHIR Bundle",
+    "acuplan.cds_plan.read": "The plan behind a CDS Hooks card was opened",
     # --- list reads that show patient data (detail.patient_ids names them) --------------
     "acuplan.patient_list.read": "The patient list was shown",
     "acuplan.dashboard.read": "The dashboard was shown",

@@ -148,6 +148,7 @@ def create_demo(password: str) -> list[tuple[str, str, str]]:
                 "sex": sex,
                 "email": f"{first.lower()}@example.org",
                 "physician_name": "Dr R. Osei (family medicine)",
+                "physician_contact": "r.osei@example.org",
             },
         )
         intake = services.record_intake(actor=actor, patient=patient, data=demo_intake(intake_name))

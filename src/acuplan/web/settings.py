@@ -61,7 +61,7 @@ else:
     }
 CACHES = {"default": {**_cache, "TIMEOUT": 30 * 24 * 3600}}
 #: The address patients' emails link to (questionnaires, portal sign-in, reminders).
-ACUPLAN_BASE_URL = env_str("ACUPLAN_BASE_URL", "http://127.0.0.1:8000")
+ACUPLAN_BASE_URL = env_str("ACUPLAN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Pages carry their CSS inline; the only static files are Swagger UI's, which django-ninja
 # ships and WhiteNoise serves from the installed package (no collectstatic, no CDN).
 STATIC_URL = "/static/"
@@ -85,11 +85,13 @@ INSTALLED_APPS = [
     "acuplan.booking",
     "acuplan.portal",
     "acuplan.billing",
+    "acuplan.bridge",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "acuplan.web.hostile.HostileInputMiddleware",
+    "acuplan.bridge.cors.CdsCorsMiddleware",
     "acuplan.web.headers.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -1,9 +1,10 @@
-"""URL map: pages (clinic app), the REST API and a health check."""
+"""URL map: pages (clinic app), the REST API, FHIR and CDS Hooks (bridge) and a health check."""
 
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 
 from acuplan.api import api
+from acuplan.bridge.api import bridge_api
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -17,6 +18,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/", api.urls),
+    path("", bridge_api.urls),
+    path("", include("acuplan.bridge.urls")),
     path("", include("acuplan.accounts.urls")),
     path("", include("acuplan.audit.urls")),
     path("", include("acuplan.clinic.urls")),

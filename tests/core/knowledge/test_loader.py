@@ -181,7 +181,8 @@ def test_it_reports_every_problem_at_once(data: Path) -> None:
 
 def test_it_knows_every_data_file_it_loads() -> None:
     on_disk = {str(p.relative_to(DATA)) for p in DATA.rglob("*.toml")}
-    assert on_disk == set(LAYOUT)
+    # interop/ is loaded by acuplan.core.knowledge.interop (tests/core/knowledge/test_interop.py)
+    assert {f for f in on_disk if not f.startswith("interop/")} == set(LAYOUT)
 
 
 def test_it_refuses_a_point_deeper_than_its_zone_allows(data: Path) -> None:

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from acuplan.audit.log import record_list_read
+from acuplan.bridge.access import pending_referrals
 from acuplan.clinic import queries
 from acuplan.clinic.views.base import AuthedRequest, actor, clinic_page
 from acuplan.core.knowledge import default_knowledge
@@ -46,6 +47,9 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
             limit=queries.LIST_LIMIT,
         )
         due, awaiting = due[: queries.LIST_LIMIT], awaiting[: queries.LIST_LIMIT]
+        incoming = list(pending_referrals(user)[: queries.URGENT_LIMIT])
+        context["incoming"] = incoming
+        shown += [r.patient_id for r in incoming]
         shown += [p.pk for p in urgent] + [r.patient.pk for r in reported]
         shown += [p.patient_id for p in due] + [p.patient_id for p in awaiting]
     context["credentials"] = queries.credential_warnings(user, today)
