@@ -151,12 +151,13 @@ def test_it_records_a_safety_override_only_when_the_rule_is_named(
     page.get_by_text("Override recorded.").wait_for()
     override = PlanOverride.objects.get()
     assert override.overrides_rules == ["sf.bleeding_risk"]
-    row = page.locator("tr.safety-override")
+    row = page.locator("table.rx tr.safety-override")
     assert code in row.inner_text()
     assert "safety override" in row.inner_text()
     # BL17 lies over the lung: its precaution comes with it, though the back pain is low.
     assert (
-        "ask about breathlessness" in page.get_by_role("region", name="Prescription").inner_text()
+        "ask about breathlessness"
+        in page.get_by_role("region", name="Precautions", exact=True).inner_text()
     )
     shot(page, 9, "override-flagged")
 

@@ -282,7 +282,7 @@ def test_it_shows_the_plan_s_parts(client: Client, cast: Cast, plan: Plan) -> No
         "Pivot finding",
         "BL23",
         "Shenshu",
-        "reassess after session",
+        "Reassess after session",
         "Guidelines",
         "PMID",
         "Approve this plan",

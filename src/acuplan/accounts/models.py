@@ -15,6 +15,7 @@ class Clinic(models.Model):
     jurisdiction = models.CharField(max_length=8, default="US")
     default_fee = models.DecimalField(max_digits=8, decimal_places=2, default=95)
     currency = models.CharField(max_length=3, default="USD")
+    phone = models.CharField(max_length=30, blank=True, help_text="Printed on patient handouts.")
     created_at = models.DateTimeField(auto_now_add=True)
     require_admin_two_factor = models.BooleanField(
         default=False, help_text="Clinic admins must log in with a TOTP code as well."

@@ -111,8 +111,12 @@ def create_demo(password: str) -> list[tuple[str, str, str]]:
     InvalidInput when ``password`` fails Django's password validators."""
     check_password(password)
     _retire()
-    riverside = Clinic.objects.create(name="Riverside Acupuncture", slug="riverside")
-    harbour = Clinic.objects.create(name="Harbour Integrative Clinic", slug="harbour")
+    riverside = Clinic.objects.create(
+        name="Riverside Acupuncture", slug="riverside", phone="(555) 010-0200"
+    )
+    harbour = Clinic.objects.create(
+        name="Harbour Integrative Clinic", slug="harbour", phone="(555) 010-0300"
+    )
     _user(riverside, "admin", Role.CLINIC_ADMIN, password, "Alex", "Morgan")
     lee = _user(riverside, "dr.lee", Role.PRACTITIONER, password, "Min", "Lee", "AC12345")
     _user(riverside, "chen", Role.PRACTITIONER, password, "Wei", "Chen", "AC23456")
