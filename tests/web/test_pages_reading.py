@@ -262,3 +262,35 @@ def test_it_keeps_a_us_patient_s_handout_to_us_payers(
     assert "statutory" not in text
     assert "thin needles" in text
     assert "electro treatment" not in text
+
+
+# --- small things -------------------------------------------------------------------------
+
+
+def test_it_says_one_week_not_one_weeks(client: Client, cast: Cast, patient: Patient) -> None:
+    data = example("chronic-cold-damp")
+    data["pain"] = {**data["pain"], "duration_weeks": 1}  # type: ignore[dict-item]
+    services.record_intake(actor=services.Actor(cast.owner), patient=patient, data=data)
+    login(client, cast.owner)
+    chart = visible_text(
+        client.get(reverse("patient_chart", kwargs={"pk": patient.pk})).content.decode()
+    )
+    assert "Pain for 1 week," in chart
+    assert "1 weeks" not in chart
+
+
+def test_it_names_a_progress_rule_in_words(client: Client, cast: Cast, patient: Patient) -> None:
+    from acuplan.outcomes import services as outcome_services
+    from tests.outcomes.conftest import add_sessions, days_ago, record
+
+    plan = services.approve_plan(
+        actor=services.Actor(cast.owner), plan=plan_for(cast, patient, "chronic-cold-damp")
+    )
+    record(patient, cast, days_ago(40), kind="intake", pain_nrs=7)
+    add_sessions(patient, cast, [days_ago(0)] * 6, plan)
+    record(patient, cast, days_ago(1), pain_nrs=3)
+    review = outcome_services.review_progress(actor=services.Actor(cast.owner), patient=patient)
+    login(client, cast.owner)
+    html = client.get(reverse("outcomes:review", kwargs={"pk": review.pk})).content.decode()
+    assert "Rule: Clinically important improvement (responder)" in visible_text(html)
+    assert ids_without_words(html) == []

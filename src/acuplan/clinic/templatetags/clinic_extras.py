@@ -121,3 +121,11 @@ def rule_titles(ids: Any) -> str:
 
     titles = titles_of(default_knowledge())
     return ", ".join(f"{titles[i]} ({i})" if i in titles else str(i) for i in ids or [])
+
+
+@register.filter
+def term(term_id: Any) -> str:
+    """A vocabulary id in the clinician's words (never the id itself)."""
+    from acuplan.core.knowledge import default_knowledge
+
+    return default_knowledge().label(str(term_id))

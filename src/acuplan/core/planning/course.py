@@ -138,8 +138,9 @@ def _medicare(
     named = f"{guideline.title.split(':')[0]}, {rule.guideline}"
     reasons = []
     if intake.pain.duration_weeks < rule.min_duration_weeks:
+        weeks = intake.pain.duration_weeks
         reasons.append(
-            f"pain for {intake.pain.duration_weeks:g} weeks "
+            f"pain for {weeks:g} week{'' if weeks == 1 else 's'} "
             f"(< {rule.min_duration_weeks:g} weeks: not chronic)"
         )
     if "region.lower_back" not in findings:
