@@ -4,6 +4,7 @@ patient, and no rule id or field path in place of words on any page or printout.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -15,6 +16,8 @@ from acuplan.clinic.models import Patient, Plan
 from acuplan.outcomes.services.scheduling import schedule_appointments
 from tests.page_words import ids_without_words, visible_text
 from tests.web.conftest import Cast, example, login
+from tests.web.test_pages_a11y import GET_PAGES
+from tests.web.test_pages_access import PAGES
 
 EXAMPLES = (
     "chronic-cold-damp",
@@ -294,3 +297,17 @@ def test_it_names_a_progress_rule_in_words(client: Client, cast: Cast, patient: 
     html = client.get(reverse("outcomes:review", kwargs={"pk": review.pk})).content.decode()
     assert "Rule: Clinically important improvement (responder)" in visible_text(html)
     assert ids_without_words(html) == []
+
+
+# --- every page -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", GET_PAGES)
+def test_it_shows_no_id_without_its_words_on_any_page(
+    request: pytest.FixtureRequest, client: Client, cast: Cast, name: str, session: Any
+) -> None:
+    target = PAGES[name].target
+    kwargs = {"pk": request.getfixturevalue(target).pk} if target else {}
+    login(client, cast.owner)
+    html = client.get(reverse(name, kwargs=kwargs)).content.decode()
+    assert ids_without_words(html) == [], name
