@@ -1,5 +1,6 @@
 # acuplan: the two set-up commands are `make run` and `make test`; both build .venv/ themselves.
 PYTHON ?= python3
+PORT   ?= 8000
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
@@ -12,10 +13,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)  ## set up and serve the demo clinic on SQLite (var/), with a job worker
+run: $(STAMP)  ## set up and serve the demo clinic on SQLite (var/) on PORT (default 8000), with a job worker
 	$(BIN)/acuplan kb check
 	$(BIN)/acuplan demo
-	$(BIN)/acuplan serve --with-worker
+	$(BIN)/acuplan serve --with-worker --port $(PORT)
 
 plan: $(STAMP)  ## the engine alone: plan an example intake on the command line
 	$(BIN)/acuplan plan examples/chronic-cold-damp.json --format md

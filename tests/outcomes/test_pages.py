@@ -107,3 +107,16 @@ def test_it_explains_a_review_without_responses(
     response = client.post(reverse("outcomes:review_new", args=[patient.pk]))
     assert response.status_code == 409
     assert "needs a baseline" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["chart", "new", "schedule", "review", "safety", "clinic"])
+def test_it_shows_no_id_without_its_words(
+    request: pytest.FixtureRequest, client: Client, cast: Cast, name: str
+) -> None:
+    from tests.page_words import ids_without_words
+
+    if name == "chart":  # a chart with scores, so that the plot and its table are drawn
+        request.getfixturevalue("reviewable")
+    login(client, cast.owner)
+    html = client.get(_url(request, name)).content.decode()
+    assert ids_without_words(html) == [], name

@@ -3,6 +3,8 @@ MCID band and the sessions, and a data table alternative on the page."""
 
 from __future__ import annotations
 
+import re
+
 from django.test import Client
 from django.urls import reverse
 
@@ -39,7 +41,7 @@ def test_it_renders_an_accessible_inline_svg(
     assert "RMDQ (0-24): 2 scores from" in desc
     assert "baseline 12, latest 6" in desc
     assert "MCID band runs from 8.4 to 12" in desc  # RMDQ 12: 30% = 3.6 (< 5 points)
-    assert "1 sessions are marked" in desc
+    assert "1 session is marked along the bottom, on" in desc
     assert "MCID band: within 2 of baseline" in svg  # the legend, as text
     assert chart.baselines["function"].needed == 3.6
 
@@ -106,3 +108,16 @@ def test_it_keeps_a_baseline_on_an_older_page_in_the_form_and_the_band(
     html = client.get(reverse("outcomes:chart", args=[patient.pk])).content.decode()
     assert f'<option value="{first.pk}" selected>' in html
     assert "(on another page)" in html
+
+
+def test_it_keeps_the_date_axis_near_a_single_score(cast: Cast, patient: Patient) -> None:
+    """One score once drew an axis from 2025 to 2029: matplotlib widens a one-date axis by
+    years either side. The axis now spans a few weeks around the data."""
+    day = days_ago(3)
+    record(patient, cast, day, kind="intake", pain_nrs=7)
+    svg = render_svg(load_outcomes(patient))
+    assert svg is not None
+    labels = re.findall(r"<text[^>]*>([^<]+)</text>", svg)
+    years = {int(y) for label in labels for y in re.findall(r"\b(20\d\d)\b", label)}
+    assert years <= {day.year - 1, day.year, day.year + 1}, years
+    assert len(years) <= 2, years

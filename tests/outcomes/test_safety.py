@@ -85,3 +85,46 @@ def test_it_shows_only_the_clinic_s_own_events_beside_the_literature(
     login(client, cast.outsider)
     theirs_page = client.get(reverse("outcomes:safety")).content.decode()
     assert "1000 sessions given to 1 patient" in theirs_page
+
+
+def test_it_flags_a_rate_far_above_the_published_figure(
+    client: Client, cast: Cast, clinic: Clinic
+) -> None:
+    """100% of patients with an adverse event, against a published 8.6%, must not pass
+    unremarked; one patient in five with a mild event (20%) is not yet beyond chance."""
+    a = _patient(clinic, "A")
+    (session,) = _sessions(a, cast, 1)
+    AdverseEvent.objects.create(session=session, kind="bruising", severity="mild")
+    flags = safety_report(clinic.pk).flags
+    assert [f.published.rate for f in flags] == ["any"]
+    assert flags[0].text.startswith(
+        "Any adverse event: 100% of patients (1 of 1), against about 8.6% in Witt 2009."
+    )
+    login(client, cast.owner)
+    html = client.get(reverse("outcomes:safety")).content.decode()
+    assert 'id="safety-flags"' in html
+    assert "Far above the published figures" in html
+
+    for name in "BCDE":
+        _sessions(_patient(clinic, name), cast, 1)
+    assert safety_report(clinic.pk).flags == []
+    assert 'id="safety-flags"' not in client.get(reverse("outcomes:safety")).content.decode()
+
+
+def test_it_flags_any_serious_event_in_a_small_clinic(cast: Cast, clinic: Clinic) -> None:
+    patients = [_patient(clinic, f"P{i}") for i in range(20)]
+    sessions = [_sessions(p, cast, 1)[0] for p in patients]
+    AdverseEvent.objects.create(session=sessions[0], kind="pneumothorax", severity="serious")
+    flagged = {f.published.rate for f in safety_report(clinic.pk).flags}
+    assert flagged == {"serious"}  # 1 in 20 against about 1 in 10,000
+
+
+def test_it_compares_with_the_figures_the_knowledge_base_gives() -> None:
+    from acuplan.core.knowledge import default_knowledge
+    from acuplan.outcomes.safety import BAUMLER_SERIOUS, WITT_ANY, WITT_TREATED
+
+    studies = default_knowledge().studies
+    assert f"{WITT_ANY:g}% reported at least one side effect" in studies["witt2009"].finding
+    assert f"{WITT_TREATED:g}% one needing treatment" in studies["witt2009"].finding
+    assert BAUMLER_SERIOUS == 0.01
+    assert "about 1 per 10,000 patients" in studies["baumler2021"].finding

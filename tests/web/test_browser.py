@@ -41,6 +41,9 @@ class Steps:
     def shot(self, name: str) -> None:
         self.n += 1
         self.page.screenshot(path=str(SHOTS / f"{self.n:02}-{name}.png"), full_page=True)
+        # A full-page shot resizes the page for a moment; from a stale scroll position
+        # Chromium can press a button and release it elsewhere, which is no click at all.
+        self.page.evaluate("window.scrollTo(0, 0)")
 
 
 def _group(page: Any, legend: str) -> Any:
@@ -55,6 +58,9 @@ def _tick(page: Any, legend: str, *labels: str) -> None:
 def _fill_history(page: Any) -> None:
     page.get_by_label("Age (years)").fill("52")
     page.get_by_label("Sex", exact=True).select_option("male")
+    # Not asked of a male patient unless the clinician opens the question.
+    assert not page.get_by_label("Pregnant", exact=True).is_visible()
+    page.locator("summary", has_text="Pregnancy").click()
     page.get_by_label("Pregnant", exact=True).select_option("no")
     _tick(page, "Where is the pain?", "Lower back")
     page.get_by_label("How long has this episode lasted?").fill("30")
@@ -68,16 +74,31 @@ def _fill_history(page: Any) -> None:
     page.get_by_label("Morning stiffness (minutes)").fill("15")
 
 
-def _fill_findings_and_preferences(page: Any) -> None:
+def _next(page: Any, title: str) -> None:
+    """Move on to the next step of the intake (the answers so far go with it)."""
+    page.get_by_role("button", name=f"Next: {title}").click()
+    page.get_by_role("heading", name=re.compile(rf"^Step \d of 7: {title}$")).wait_for()
+
+
+def _fill_findings_and_preferences(page: Any, steps: Steps) -> None:
+    _next(page, "Red flags")
+    steps.shot("intake-step-red-flags")
+    _next(page, "Medicines and conditions")
+    page.get_by_role("textbox", name="Medications").fill("ibuprofen")
+    page.get_by_label("Fear of needles").select_option("no")
+    steps.shot("intake-step-medicines")
+    _next(page, "TCM findings")
     page.get_by_label("Tongue body").select_option("pale")
     page.get_by_label("Tongue coat").select_option("white_greasy")
     _tick(page, "Pulse", "Deep", "Slow")
     _tick(page, "Other signs", "Heaviness")
-    page.get_by_role("textbox", name="Medications").fill("ibuprofen")
-    page.get_by_label("Fear of needles").select_option("no")
+    steps.shot("intake-step-tcm")
+    _next(page, "Preferences and cost")
     accepts = _group(page, "Treatments the patient accepts")
     accepts.get_by_label("Acupressure (no needles)").uncheck()
     page.get_by_label("Who pays").select_option("self_pay")
+    steps.shot("intake-step-preferences")
+    _next(page, "Questionnaires")
 
 
 def _fill_questionnaires(page: Any) -> None:
@@ -134,14 +155,20 @@ def test_it_takes_a_patient_from_intake_to_a_charted_session(
     steps.shot("empty-chart")
 
     page.get_by_role("link", name="New intake", exact=True).click()
-    page.get_by_role("button", name="Save intake and draft the plan").click()
+    page.get_by_role("button", name="Review answers").click()
     page.locator("#error-summary").wait_for()
     steps.shot("intake-errors")
 
+    page.get_by_role("button", name="1. History").click()
     _fill_history(page)
-    _fill_findings_and_preferences(page)
+    steps.shot("intake-step-history")
+    _fill_findings_and_preferences(page, steps)
     _fill_questionnaires(page)
-    steps.shot("intake-filled")
+    steps.shot("intake-step-questionnaires")
+    page.get_by_role("button", name="Review answers").click()
+    page.get_by_role("heading", name="Review the answers").wait_for()
+    assert not page.locator("#error-summary").count()
+    steps.shot("intake-review")
     page.get_by_role("button", name="Save intake and draft the plan").click()
     page.get_by_role("heading", name=re.compile("Assessment and plan")).wait_for()
     assert page.get_by_role("heading", name="Triage: Proceed.").is_visible()

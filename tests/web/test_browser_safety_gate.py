@@ -98,12 +98,17 @@ def test_it_refuses_to_chart_a_blocked_patient_until_a_new_intake_clears_the_fla
             timezone.localdate().isoformat()
         )
         page.locator(f"#id_medical__cleared_red_flags__{i}__note").fill("MRI: no compression")
+    shot(page, 4, "intake-clearances")
+    page.get_by_role("button", name="Next: History").click()
     where = page.get_by_role("group", name="Where is the pain?", exact=True)
     where.get_by_label("Lower back", exact=True).check()
     page.get_by_label("How long has this episode lasted?").fill("3")
     page.get_by_label("Pain into the leg").select_option("none")
+    page.get_by_role("button", name="Next: Medicines and conditions").click()
     page.get_by_label("Fear of needles").select_option("no")
-    shot(page, 4, "intake-clearances")
+    page.get_by_role("button", name="Review answers").click()
+    page.get_by_role("heading", name="Review the answers").wait_for()
+    assert "MRI: no compression" in page.get_by_role("region", name="Red flags").inner_text()
     page.get_by_role("button", name="Save intake and draft the plan").click()
     page.wait_for_load_state()
     shot(page, 5, "intake-saved")
@@ -151,12 +156,13 @@ def test_it_records_a_safety_override_only_when_the_rule_is_named(
     page.get_by_text("Override recorded.").wait_for()
     override = PlanOverride.objects.get()
     assert override.overrides_rules == ["sf.bleeding_risk"]
-    row = page.locator("tr.safety-override")
+    row = page.locator("table.rx tr.safety-override")
     assert code in row.inner_text()
     assert "safety override" in row.inner_text()
     # BL17 lies over the lung: its precaution comes with it, though the back pain is low.
     assert (
-        "ask about breathlessness" in page.get_by_role("region", name="Prescription").inner_text()
+        "ask about breathlessness"
+        in page.get_by_role("region", name="Precautions", exact=True).inner_text()
     )
     shot(page, 9, "override-flagged")
 

@@ -47,7 +47,8 @@ class Structure(HTMLParser):
             self.links.append(a.get("href", ""))
         if tag in {"script", "img", "link", "iframe"} and (a.get("src") or a.get("href", "")):
             source = a.get("src") or a.get("href", "")
-            if not source.startswith("data:"):
+            # The application's own files (the handout's print script) are not "elsewhere".
+            if not source.startswith(("data:", "/static/")) or source.startswith("//"):
                 self.external.append(source)
 
     def handle_endtag(self, tag: str) -> None:

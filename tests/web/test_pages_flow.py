@@ -110,6 +110,22 @@ def test_it_shows_the_service_s_errors_next_to_the_patient_inputs(
     assert not Patient.objects.exists()
 
 
+def test_it_shows_every_patient_error_at_once_in_words(client: Client, cast: Cast) -> None:
+    login(client, cast.owner)
+    response = client.post(
+        reverse("patient_new"),
+        {"first_name": "", "last_name": "Lun", "date_of_birth": "1800-01-01", "email": "x"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    # the invalid email no longer hides the service's errors until a second submission
+    for name in ("email", "first_name", "date_of_birth"):
+        assert f'id="id_{name}_error"' in html, name
+    assert "3 problems to fix" in html
+    assert "is more than 120 years ago (1800): check the year" in html
+    assert not Patient.objects.exists()
+
+
 def test_it_searches_patients_by_name_and_pages_them(client: Client, cast: Cast) -> None:
     for i in range(30):
         services.create_patient(
@@ -172,7 +188,9 @@ def test_it_offers_every_contract_field_on_the_intake_form(
 ) -> None:
     schema = parse_intake(example("chronic-cold-damp")).model_json_schema()
     login(client, cast.owner)
-    html = client.get(reverse("intake_new", kwargs={"pk": patient.pk})).content.decode()
+    url = reverse("intake_new", kwargs={"pk": patient.pk})
+    steps = ("history", "red-flags", "medical", "tcm", "preferences", "questionnaires")
+    html = "".join(client.post(url, {"go": step}).content.decode() for step in steps)
     defs = schema["$defs"]
     for section in ("Patient", "Pain", "Tcm", "Medical", "Preferences"):
         for key in defs[section]["properties"]:
@@ -217,7 +235,7 @@ def test_it_names_each_bad_intake_field_and_saves_nothing(
         "questionnaires__peg__1",
     ):
         assert f'id="id_{name}_error"' in html, name
-    assert "regions must include lower_back or upper_back" in html
+    assert "include the lower back or the upper back" in html
     assert "problems to fix; nothing was saved" in html
     assert 'href="#id_questionnaires__odi__3"' in html
     # what was typed is kept
@@ -282,7 +300,7 @@ def test_it_shows_the_plan_s_parts(client: Client, cast: Cast, plan: Plan) -> No
         "Pivot finding",
         "BL23",
         "Shenshu",
-        "reassess after session",
+        "Reassess after session",
         "Guidelines",
         "PMID",
         "Approve this plan",
@@ -326,7 +344,7 @@ def test_it_prints_a_plain_language_handout(client: Client, cast: Cast, plan: Pl
     html = client.get(reverse("plan_handout", kwargs={"pk": plan.pk})).content.decode()
     assert "<h1>Your acupuncture plan</h1>" in html
     assert "<strong>10 visits</strong>" in html
-    assert "Side effects and risks" in html
+    assert "Side effects" in html
     assert "@media print" in html
     assert "**" not in html
 

@@ -300,7 +300,8 @@ def test_it_asks_for_the_clearances_on_the_intake_form_after_a_blocked_plan(
     url = reverse("intake_new", kwargs={"pk": patient.pk})
     html = client.get(url).content.decode()
     assert "The last plan stopped treatment" in html
-    assert html.index("Red flags ruled out by a physician") < html.index("Red flags</h2>")
+    assert '<h2 id="red-flags">Step 1 of 7: Red flags</h2>' in html  # the first step
+    assert html.index("Red flags ruled out by a physician") < html.index('name="red_flags"')
     for i, flag in enumerate(CAUDA_EQUINA_FLAGS):
         row = section(html, f'name="medical__cleared_red_flags__{i}__flag"', "</select>")
         assert f'<option value="{flag}" selected>' in row
@@ -677,10 +678,10 @@ def test_it_shows_a_safety_override_flagged_on_the_plan_page(
     html = client.get(reverse("plan_review", kwargs={"pk": plan.pk})).content.decode()
     points = section(html, 'id="prescription-title"', "</table>")
     assert '<th scope="row">GV4 <span class="badge bad">safety override</span>' in points
-    assert "sets aside sf.pregnancy: midline only" in points
+    assert "Sets aside Pregnancy (sf.pregnancy): midline only" in points
     overrides = section(html, 'id="overrides-title"')
     assert "safety override" in overrides
-    assert "Rules set aside: sf.pregnancy" in overrides
+    assert "Rules set aside: Pregnancy (sf.pregnancy)" in overrides
 
 
 def test_it_takes_and_shows_a_safety_override_through_the_api(cast: Cast, patient: Patient) -> None:
@@ -1152,6 +1153,47 @@ def test_it_needs_a_depth_confirmation_in_the_api(cast: Cast, approved_plan: Pla
 # --- 7. a reassessment intake starts from the last one ----------------------------------
 
 
+def _form_values(html: str) -> dict[str, list[str]]:
+    """What the browser would submit from the page's form (inputs, checked boxes,
+    textareas, selected options), as Django's test client posts lists."""
+    from html.parser import HTMLParser
+
+    values: dict[str, list[str]] = {}
+
+    class Form(HTMLParser):
+        select: str | None = None
+        textarea: str | None = None
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            a = {k: v or "" for k, v in attrs}
+            name = a.get("name", "")
+            if tag == "input" and name and a.get("type") not in {"submit", "button"}:
+                if a.get("type") in {"checkbox", "radio"} and "checked" not in a:
+                    return
+                values.setdefault(name, []).append(a.get("value", ""))
+            elif tag == "select":
+                self.select = name
+            elif tag == "option" and self.select and "selected" in a:
+                values.setdefault(self.select, []).append(a.get("value", ""))
+            elif tag == "textarea":
+                self.textarea = name
+                values.setdefault(name, []).append("")
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "select":
+                self.select = None
+            elif tag == "textarea":
+                self.textarea = None
+
+        def handle_data(self, data: str) -> None:
+            if self.textarea:
+                values[self.textarea][-1] += data.removeprefix("\n")
+
+    Form().feed(html)
+    values.pop("csrfmiddlewaretoken", None)
+    return values
+
+
 def test_it_prefills_a_reassessment_intake_from_the_last_one_marked_carried_over(
     client: Client, cast: Cast, patient: Patient
 ) -> None:
@@ -1165,17 +1207,23 @@ def test_it_prefills_a_reassessment_intake_from_the_last_one_marked_carried_over
     )
     services.record_intake(actor=owner(cast), patient=patient, data=data)
     login(client, cast.owner)
-    html = client.get(reverse("intake_new", kwargs={"pk": patient.pk})).content.decode()
-    meds = section(html, 'name="medical__medications"', "</textarea>")
-    assert "Eliquis 5 mg twice daily\natorvastatin" in meds
-    assert "carried" in meds
+    url = reverse("intake_new", kwargs={"pk": patient.pk})
+    html = client.get(url).content.decode()
     assert "Carried over from intake 1" in html
-    conditions = section(html, 'value="diabetes"', ">")
-    assert "checked" in conditions
     weeks = section(html, 'name="patient__pregnancy_weeks"', ">")
     assert 'value="20"' in weeks
     assert "carried" in weeks
-    tongue = section(html, 'name="tcm__tongue_body"', "</select>")
+    carried = _form_values(html)  # the other steps' answers travel with the first
+    assert carried["medical__medications"] == ["Eliquis 5 mg twice daily\natorvastatin"]
+    assert carried["medical__conditions"] == ["diabetes"]
+    assert carried["tcm__tongue_body"] == ["purple"]
+    medical = client.post(url, {**carried, "go": "medical"}).content.decode()
+    meds = section(medical, 'name="medical__medications"', "</textarea>")
+    assert "Eliquis 5 mg twice daily\natorvastatin" in meds
+    assert "carried" in meds
+    assert "checked" in section(medical, 'value="diabetes"', ">")
+    tcm = client.post(url, {**carried, "go": "tcm"}).content.decode()
+    tongue = section(tcm, 'name="tcm__tongue_body"', "</select>")
     assert '<option value="purple" selected>' in tongue
     assert "carried" in tongue
 

@@ -56,7 +56,8 @@ class Clinic(models.Model):
     chaser_days = models.PositiveSmallIntegerField(
         default=3, help_text="One reminder this many days after an unanswered questionnaire."
     )
-    # What a superbill states about the clinic (acuplan.billing).
+    # What a superbill states about the clinic (acuplan.billing); the phone is printed on
+    # patient handouts too.
     address = models.TextField(blank=True, help_text="Street, city, state and ZIP code.")
     phone = models.CharField(max_length=30, blank=True)
     tax_id = models.CharField(

@@ -129,7 +129,10 @@ def create_demo(password: str) -> list[tuple[str, str, str]]:
         fee_schedule=DEMO_FEES,
     )
     harbour = Clinic.objects.create(
-        name="Harbour Integrative Clinic", slug="harbour", time_zone="America/New_York"
+        name="Harbour Integrative Clinic",
+        slug="harbour",
+        time_zone="America/New_York",
+        phone="(555) 010-0300",
     )
     _user(riverside, "admin", Role.CLINIC_ADMIN, password, "Alex", "Morgan")
     lee = _user(riverside, "dr.lee", Role.PRACTITIONER, password, "Min", "Lee", "AC12345")

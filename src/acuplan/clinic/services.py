@@ -94,7 +94,12 @@ def _patient_fields(data: dict[str, Any]) -> dict[str, Any]:
         if born > today:
             errors.append(FieldError("date_of_birth", "is in the future"))
         elif born.year < today.year - 120:
-            errors.append(FieldError("date_of_birth", "is more than 120 years ago"))
+            errors.append(
+                FieldError(
+                    "date_of_birth",
+                    f"is more than 120 years ago ({born.year}): check the year",
+                )
+            )
         fields["date_of_birth"] = born
     except ValueError:
         errors.append(FieldError("date_of_birth", "required, as YYYY-MM-DD"))
@@ -121,6 +126,16 @@ def _patient_fields(data: dict[str, Any]) -> dict[str, Any]:
     fields["sex"] = clean.get("sex") or "unknown"
     _require(errors)
     return fields
+
+
+def patient_errors(data: dict[str, Any]) -> list[FieldError]:
+    """What ``create_patient`` would refuse in ``data``, without saving anything (so that a
+    page can show every problem at once, even when some inputs did not parse)."""
+    try:
+        _patient_fields(data)
+    except InvalidInput as exc:
+        return exc.errors
+    return []
 
 
 @transaction.atomic

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 
 class AcuplanError(Exception):
@@ -15,6 +17,12 @@ class FieldError:
 
     field: str
     message: str
+    kind: str = dataclasses.field(default="", compare=False)
+    """The kind of error where the validator names one (pydantic's error type, such as
+    ``greater_than_equal`` or ``literal_error``), so that a page can word it by kind and
+    field instead of parsing ``message``. Empty for errors raised by acuplan's own rules."""
+    context: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False, hash=False)
+    """The kind's parameters (``{"ge": 0}``, ``{"expected": "'a' or 'b'"}``)."""
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}"

@@ -309,7 +309,8 @@ def _field_errors(exc: ValidationError) -> list[FieldError]:
             f.startswith(field + ".") for f in fields
         ):
             continue
-        fe = FieldError(field or "(root)", _message(err))
+        context = {k: v for k, v in (err.get("ctx") or {}).items() if k != "error"}
+        fe = FieldError(field or "(root)", _message(err), err["type"], context)
         if fe not in errors:
             errors.append(fe)
     return errors

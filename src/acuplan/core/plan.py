@@ -44,7 +44,7 @@ from acuplan.core.planning.prescription import (
     candidate_points,
 )
 from acuplan.core.planning.technique import Technique, choose_technique
-from acuplan.core.planning.unknowns import unknowns
+from acuplan.core.planning.unknowns import NotJudged, not_judged, unknowns
 from acuplan.core.settings import DEFAULT_SETTINGS, EngineSettings
 
 ENGINE_VERSION = f"acuplan-engine-{__version__}"
@@ -86,6 +86,9 @@ class Plan:
     medications_recognised: dict[str, list[str]]
     versions: Versions
     findings: list[str] = field(default_factory=list)
+    not_judged: list[NotJudged] = field(default_factory=list)
+    """The ``unknowns`` again, each with its stable key (the intake field's path), so that a
+    page can ask the question the vocabulary gives for it."""
 
 
 PLAN_ADAPTER: TypeAdapter[Plan] = TypeAdapter(Plan)
@@ -128,6 +131,7 @@ def assess_and_plan(
         course=course,
         evidence=[],
         unknowns=unknowns(intake),
+        not_judged=not_judged(intake),
         medications_recognised=meds,
         versions=Versions(ENGINE_VERSION, kb.version),
         findings=sorted(findings),

@@ -13,6 +13,7 @@ unchanged chart cost a cache read.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
@@ -106,12 +107,27 @@ def _figure(chart: OutcomeChart, panels: list[Any]) -> Any:
     axes = figure.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0]
     for ax, (name, series, baseline) in zip(axes, panels, strict=True):
         _panel(ax, chart, name, series, baseline)
+    _fit_dates(axes[-1], chart, panels)
     locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
     axes[-1].xaxis.set_major_locator(locator)
     formatter = mdates.ConciseDateFormatter(locator)
     axes[-1].xaxis.set_major_formatter(formatter)
     figure.align_ylabels(axes)
     return figure
+
+
+#: The shortest stretch of time the date axis shows, centred on the data: one score (or a
+#: few on the same days) must not make matplotlib widen the axis by years either side.
+MIN_SPAN = dt.timedelta(days=28)
+
+
+def _fit_dates(ax: Any, chart: OutcomeChart, panels: list[Any]) -> None:
+    days = [d for _, series, _ in panels for d, _ in series] + list(chart.session_days)
+    first, last = min(days), max(days)
+    if last - first >= MIN_SPAN:
+        return
+    pad = (MIN_SPAN - (last - first)) / 2
+    ax.set_xlim(first - pad, last + pad)
 
 
 def _panel(ax: Any, chart: OutcomeChart, name: str, series: Any, baseline: Baseline | None) -> None:
@@ -185,7 +201,9 @@ def describe(chart: OutcomeChart) -> str:
             )
         parts.append(text + ".")
     days = chart.session_days
-    if days:
+    if len(days) == 1:
+        parts.append(f"1 session is marked along the bottom, on {days[0].isoformat()}.")
+    elif days:
         parts.append(
             f"{len(days)} sessions are marked along the bottom, from {days[0].isoformat()} "
             f"to {days[-1].isoformat()}."

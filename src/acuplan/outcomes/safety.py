@@ -5,10 +5,15 @@ Rates per 1,000 sessions and per 100 patients treated, by severity, from
 published figures and their citations come from the knowledge base (evidence.toml):
 Witt 2009, about 8.6% of patients with any event and 2.2% with one needing treatment;
 Bäumler 2021, about 1 serious event per 10,000 patients.
+
+A rate is flagged as far above a published figure when even the low end of its 95%
+confidence interval (Wilson's, which behaves with a handful of patients) lies above the
+figure: one patient in one with an event is flagged against 8.6%, one in five is not yet.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
@@ -41,6 +46,35 @@ class Published:
     doi: str | None
     compare_with: str
     """Which of our rows it compares with, in words."""
+    percent: float = 0.0
+    """The published share of patients, in percent."""
+    rate: str = ""
+    """The key of the clinic's rate it compares with (``any``, ``treated``, ``serious``)."""
+    short: str = ""
+    """The study as a reader names it ("Witt 2009")."""
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A clinic rate far above a published figure, in words."""
+
+    rate: Rate
+    published: Published
+    treated: int
+    """The patients the clinic treated (the rate's denominator)."""
+    low: float
+    high: float
+    """The clinic's 95% confidence interval, in percent of patients."""
+
+    @property
+    def text(self) -> str:
+        r, p = self.rate, self.published
+        return (
+            f"{r.label}: {r.percent_of_patients:g}% of patients ({r.patients} of "
+            f"{self.treated}), against about {p.percent:g}% in {p.short}. Even allowing for "
+            f"chance (95% confidence interval {self.low:.1f}% to {self.high:.1f}%), this is "
+            "higher than published: review how needling is done and how events are recorded."
+        )
 
 
 @dataclass(frozen=True)
@@ -51,6 +85,29 @@ class SafetyReport:
     treated: Rate
     any_event: Rate
     published: list[Published]
+
+    @property
+    def flags(self) -> list[Flag]:
+        """Every clinic rate whose 95% interval lies wholly above its published figure."""
+        by_key = {r.severity: r for r in [*self.rates, self.treated, self.any_event]}
+        out = []
+        for p in self.published:
+            rate = by_key[p.rate]
+            if not self.patients:
+                continue
+            low, high = wilson_interval(rate.patients, self.patients)
+            if low > p.percent:
+                out.append(Flag(rate, p, self.patients, low, high))
+        return out
+
+
+def wilson_interval(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95% Wilson score interval of ``k`` of ``n``, in percent."""
+    p = k / n
+    centre = p + z * z / (2 * n)
+    spread = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    scale = 1 + z * z / n
+    return 100 * (centre - spread) / scale, 100 * (centre + spread) / scale
 
 
 def safety_report(clinic_id: int) -> SafetyReport:
@@ -90,29 +147,43 @@ def safety_report(clinic_id: int) -> SafetyReport:
     )
 
 
+#: The published shares of patients with an event, as the knowledge base's studies report
+#: them (a test checks each against the study's finding there).
+WITT_ANY, WITT_TREATED, BAUMLER_SERIOUS = 8.6, 2.2, 0.01
+
+
 def published() -> list[Published]:
     kb = default_knowledge()
     witt, baumler = kb.studies["witt2009"], kb.studies["baumler2021"]
     return [
         Published(
             "witt2009",
-            "About 8.6% of patients had at least one adverse event",
+            f"About {WITT_ANY:g}% of patients had at least one adverse event",
             witt.citation,
             witt.doi,
             "Any adverse event, % of patients",
+            WITT_ANY,
+            "any",
+            "Witt 2009",
         ),
         Published(
             "witt2009",
-            "About 2.2% of patients had an event that needed treatment",
+            f"About {WITT_TREATED:g}% of patients had an event that needed treatment",
             witt.citation,
             witt.doi,
             "Moderate (needed treatment) and serious, % of patients",
+            WITT_TREATED,
+            "treated",
+            "Witt 2009",
         ),
         Published(
             "baumler2021",
-            "About 1 serious adverse event per 10,000 patients (0.01%)",
+            f"About 1 serious adverse event per 10,000 patients ({BAUMLER_SERIOUS:g}%)",
             baumler.citation,
             baumler.doi,
             "Serious, % of patients",
+            BAUMLER_SERIOUS,
+            "serious",
+            "Bäumler 2021",
         ),
     ]

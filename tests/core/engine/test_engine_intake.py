@@ -250,3 +250,17 @@ def test_it_uses_the_contract_defaults() -> None:
     assert parsed.preferences.currency == "USD"
     assert set(parsed.preferences.techniques) == {"manual", "electro", "acupressure"}
     assert parsed.red_flags == ()
+
+
+def test_it_gives_each_error_its_kind_and_parameters() -> None:
+    bad = {
+        "schema_version": "1",
+        "patient": {"age_years": 130},
+        "pain": {"regions": ["lower_back"], "duration_weeks": 2, "onset": "slowly"},
+    }
+    with pytest.raises(InvalidIntake) as caught:
+        parse_intake(bad)
+    by_field = {e.field: e for e in caught.value.errors}
+    assert by_field["patient.age_years"].kind == "less_than_equal"
+    assert by_field["patient.age_years"].context == {"le": 120}
+    assert by_field["pain.onset"].kind == "literal_error"

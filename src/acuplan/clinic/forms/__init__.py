@@ -3,7 +3,7 @@ the services and the intake contract, whose errors each form attaches to its own
 (``ClinicForm.add_service_errors``). Django-level checks are limited to types."""
 
 from acuplan.clinic.forms.base import ClinicForm, TriStateField, plain_message
-from acuplan.clinic.forms.intake import Group, IntakeForm
+from acuplan.clinic.forms.intake import Group, IntakeForm, Step
 from acuplan.clinic.forms.override import OverrideForm, ReferralMadeForm
 from acuplan.clinic.forms.patient import PatientForm
 from acuplan.clinic.forms.session import (
@@ -27,6 +27,7 @@ __all__ = [
     "ReferralMadeForm",
     "Rows",
     "SessionForm",
+    "Step",
     "TriStateField",
     "make_rows",
     "plain_message",

@@ -42,28 +42,18 @@ WORD_LABELS = {
     "AU": "Australia",
     "CA": "Canada",
 }
-RED_FLAG_LABELS = {
-    "saddle_anaesthesia": "Numbness around the back passage, genitals or inner thighs (saddle)",
-    "urinary_retention": "Cannot pass urine, or has lost the feeling of needing to",
-    "urinary_incontinence": "New leaking of urine",
-    "faecal_incontinence": "New loss of bowel control",
-    "new_sexual_dysfunction": "New problems with sexual function",
-    "bilateral_leg_neuro": "Numbness, tingling or weakness in both legs",
-    "progressive_weakness": "Leg weakness that is getting worse",
-    "foot_drop": "Foot drop (toes catch or the foot slaps when walking)",
-    "history_of_cancer": "Has had cancer",
-    "unexplained_weight_loss": "Has lost weight without trying",
-    "constant_night_pain": "Constant pain at night, not eased by rest or changing position",
-    "fever": "Fever, or feels hot and unwell",
-    "iv_drug_use": "Injects drugs",
-    "immunosuppression": "Weakened immune system (HIV, chemotherapy, transplant drugs)",
-    "recent_infection": "Recent infection (for example urinary or skin)",
-    "significant_trauma": "Significant injury, such as a fall from a height or a road accident",
-    "prolonged_corticosteroids": "Has taken steroid tablets for a long time",
-    "osteoporosis": "Osteoporosis (thin bones)",
-    "thoracic_non_mechanical": "Mid or upper back pain that does not change with movement",
-    "chest_or_abdominal_pain": "Chest or belly pain as well as the back pain",
-}
+
+
+def _red_flag_labels() -> dict[str, str]:
+    from acuplan.core.intake import RedFlag
+    from acuplan.core.knowledge import default_knowledge
+
+    kb = default_knowledge()
+    return {flag: kb.label(f"red_flag.{flag}") for flag in vocabulary(RedFlag)}
+
+
+#: The clinician's words for each red flag (from the vocabulary).
+RED_FLAG_LABELS = _red_flag_labels()
 TRI_STATE = [("", "Not asked / unknown"), ("yes", "Yes"), ("no", "No")]
 STIMULATION = ["even", "tonifying", "reducing"]
 WAVEFORMS = ["continuous", "dense_disperse", "intermittent"]
@@ -116,6 +106,33 @@ def number(label: str, **kw: Any) -> forms.Field:
     )
 
 
+#: Validation errors in words, by the kind of error the validator names (pydantic's error
+#: types) and its parameters; ``plain_message`` falls back to PLAIN_MESSAGES for errors
+#: that carry no kind.
+WORDS_BY_KIND = {
+    "missing": "required",
+    "too_short": "choose at least one",
+    "greater_than_equal": "must be {ge} or more",
+    "less_than_equal": "must be {le} or less",
+    "greater_than": "must be more than {gt}",
+    "less_than": "must be less than {lt}",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "finite_number": "must be a number",
+    "bool_type": "must be yes or no",
+    "bool_parsing": "must be yes or no",
+    "literal_error": "is not one of the choices offered",
+    "string_too_long": "must be at most {max_length} characters",
+    "string_too_short": "is required",
+    "date_type": "must be a date",
+    "date_parsing": "must be a date, as YYYY-MM-DD",
+    "date_from_datetime_parsing": "must be a date, as YYYY-MM-DD",
+    "extra_forbidden": "is not a field of the intake",
+}
+
 #: The contract's validator speaks in data types; a clinician reads these instead.
 PLAIN_MESSAGES = (
     (re.compile(r"^Tuple should have at least 1 item.*"), "choose at least one"),
@@ -132,7 +149,14 @@ PLAIN_MESSAGES = (
 )
 
 
-def plain_message(message: str) -> str:
+def plain_message(message: str, kind: str = "", context: dict[str, Any] | None = None) -> str:
+    """An error in words: by its kind where the validator named one, else by its text."""
+    if kind in WORDS_BY_KIND:
+        numbers = {k: f"{v:g}" if isinstance(v, float) else v for k, v in (context or {}).items()}
+        try:
+            return WORDS_BY_KIND[kind].format(**numbers)
+        except (KeyError, IndexError):
+            pass
     for pattern, plain in PLAIN_MESSAGES:
         if pattern.match(message):
             return pattern.sub(plain, message)
@@ -169,9 +193,17 @@ class ClinicForm(forms.Form):
     def add_service_errors(self, errors: Iterable[FieldError]) -> None:
         for fe in errors:
             name = self.field_for(fe.field)
-            text = plain_message(fe.message)
-            message = text if name else f"{fe.field}: {text}"
+            text = self.error_words(fe)
+            message = text if name else f"{self.path_words(fe.field)}: {text}"
             self.add_error(name, message)
+
+    def error_words(self, fe: FieldError) -> str:
+        """A service's or the contract's error in words (by its kind where it has one)."""
+        return plain_message(fe.message, fe.kind, fe.context)
+
+    def path_words(self, path: str) -> str:
+        """The name of a field that has no input on this form (the path by default)."""
+        return path
 
     def is_blank(self) -> bool:
         """True when no input holds anything (used by row forms)."""

@@ -1,5 +1,12 @@
-"""The intake form: every field of intake contract version 1, grouped as a clinician asks
-them, turned into the contract JSON; contract errors come back to the matching inputs."""
+"""The intake form: every field of intake contract version 1, asked as a clinician asks
+them, in steps (history, red flags, medicines and conditions, TCM findings, preferences,
+questionnaires) with a summary of the answers before saving; turned into the contract
+JSON; contract errors come back to the matching inputs, in words.
+
+The steps are one form: the page shows one step and carries the other answers as hidden
+inputs, so it works without JavaScript; moving between steps never validates, reviewing or
+saving validates everything and shows every error at once. Labels come from the
+vocabulary (``field.<path>`` and the words of each list)."""
 
 from __future__ import annotations
 
@@ -8,19 +15,19 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django import forms
+from django.forms.utils import ErrorDict
 
 from acuplan.clinic.forms.base import (
     RED_FLAG_LABELS,
     ClinicForm,
     TriStateField,
-    checkboxes,
-    choices,
+    blank,
     int_field,
     lines,
     number,
-    select,
 )
 from acuplan.clinic.models import Intake, Patient
+from acuplan.core.errors import FieldError
 from acuplan.core.intake import (
     BetterWith,
     Bothersome,
@@ -47,16 +54,67 @@ from acuplan.core.intake import (
 )
 from acuplan.core.knowledge import default_knowledge
 
+KB = default_knowledge()
+
+
+def label(path: str) -> str:
+    """An intake field's label, from the vocabulary (``field.pain.midline``)."""
+    return KB.label(f"field.{path}")
+
+
+def words(literal: Any, prefix: str) -> list[tuple[str, str]]:
+    """A vocabulary list's choices, each labelled from the vocabulary (``region.lower_back``
+    -> "Lower back"; a word without a term is shown capitalised, never with underscores)."""
+    return [(w, KB.label(f"{prefix}.{w}")) for w in vocabulary(literal)]
+
+
+def pick_one(literal: Any, prefix: str, path: str, **kw: Any) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label(path), choices=blank(words(literal, prefix)), required=False, **kw
+    )
+
+
+def pick_many(literal: Any, prefix: str, path: str, **kw: Any) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=kw.pop("label", None) or label(path),
+        choices=words(literal, prefix),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "options"}),
+        **kw,
+    )
+
 
 @dataclass(frozen=True)
 class Group:
-    """A part of the intake form as a clinician asks it: a heading and its fields."""
+    """A part of a step, as a clinician asks it: a heading and its fields. A ``collapsed``
+    group holds questions that may not apply (pregnancy for a male patient, the leg when
+    there is no leg pain): the page shows it closed, and the clinician can open it."""
 
     id: str
     title: str
     fields: list[forms.BoundField]
     intro: str = ""
     subgroups: tuple[Group, ...] = ()
+    collapsed: bool = False
+
+    def all_fields(self) -> list[forms.BoundField]:
+        return [*self.fields, *(f for g in self.subgroups for f in g.all_fields())]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One screen of the intake: its groups, and whether any of its answers is wrong."""
+
+    id: str
+    title: str
+    groups: list[Group]
+
+    def all_fields(self) -> list[forms.BoundField]:
+        return [f for g in self.groups for f in g.all_fields()]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.errors for f in self.all_fields())
 
 
 #: What a reassessment intake carries over from the last one (highlighted as such).
@@ -101,7 +159,7 @@ CLEARANCE_PREFIX = "medical__cleared_red_flags__"
 def _clearance_fields() -> dict[str, forms.Field]:
     """Red flags a physician has ruled out: flag, who, when, note (one row a flag)."""
     fields: dict[str, forms.Field] = {}
-    flags = [("", "(none)"), *[(f, RED_FLAG_LABELS.get(f, f)) for f in vocabulary(RedFlag)]]
+    flags = [("", "(none)"), *RED_FLAG_LABELS.items()]
     for i in range(CLEARANCE_ROWS):
         row = f"{CLEARANCE_PREFIX}{i}__"
         fields[f"{row}flag"] = forms.ChoiceField(
@@ -130,7 +188,7 @@ def _start_back_fields() -> dict[str, forms.Field]:
         )
     fields["questionnaires__start_back__8"] = forms.ChoiceField(
         label=f"9. {items[8]}",
-        choices=choices(Bothersome),
+        choices=words(Bothersome, "bothersome"),
         required=False,
         widget=forms.RadioSelect(attrs={"class": "inline"}),
     )
@@ -178,61 +236,68 @@ class IntakeForm(ClinicForm):
     """Every field of intake contract version 1, named by its contract path ("." -> "__")."""
 
     patient__age_years = int_field(
-        "Age (years)", 0, 120, help_text="Worked out from the date of birth; correct if needed."
+        label("patient.age_years"),
+        0,
+        120,
+        help_text="Worked out from the date of birth; correct if needed.",
     )
-    patient__sex = forms.ChoiceField(label="Sex", choices=choices(Sex), required=False)
-    patient__pregnant = TriStateField("Pregnant")
-    patient__pregnancy_weeks = int_field("Weeks of pregnancy", 0, 45)
-    pain__regions = checkboxes(Region, "Where is the pain?")
+    patient__sex = forms.ChoiceField(
+        label=label("patient.sex"), choices=words(Sex, "sex"), required=False
+    )
+    patient__pregnant = TriStateField(label("patient.pregnant"))
+    patient__pregnancy_weeks = int_field(label("patient.pregnancy_weeks"), 0, 45)
+    pain__regions = pick_many(Region, "region", "pain.regions")
     pain__duration_weeks = number(
-        "How long has this episode lasted? (weeks, required)",
+        label("pain.duration_weeks").removesuffix(")") + ", required)",
         help_text="Under 6 is acute, 6 to 12 subacute, 12 or more chronic.",
     )
-    pain__onset = select(Onset, "How did it start?")
+    pain__onset = pick_one(Onset, "onset", "pain.onset")
     pain__intensity_nrs = int_field(
-        "Average pain over the last week (0 to 10)", 0, 10, help_text="0 none, 10 worst imaginable."
+        label("pain.intensity_nrs"), 0, 10, help_text="0 none, 10 worst imaginable."
     )
-    pain__leg_pain = select(LegPain, "Pain into the leg")
-    pain__leg_side = select(LegSide, "Which leg")
-    pain__leg_path = select(LegPath, "Where the leg pain runs")
-    pain__leg_neuro = checkboxes(LegNeuro, "Leg symptoms")
-    pain__midline = TriStateField("Pain along the spine itself (midline)")
-    pain__qualities = checkboxes(Quality, "What is the pain like?")
-    pain__worse_with = checkboxes(WorseWith, "Worse with")
-    pain__better_with = checkboxes(BetterWith, "Better with")
-    pain__morning_stiffness_minutes = int_field("Morning stiffness (minutes)", 0)
-    red_flags = checkboxes(RedFlag, "Tick every one the patient reports", labels=RED_FLAG_LABELS)
-    tcm__tongue_body = select(TongueBody, "Tongue body")
-    tcm__tongue_coat = select(TongueCoat, "Tongue coat")
-    tcm__tongue_features = checkboxes(TongueFeature, "Tongue features")
-    tcm__pulse = checkboxes(Pulse, "Pulse")
-    tcm__signs = checkboxes(Sign, "Other signs")
+    pain__leg_pain = pick_one(LegPain, "leg_pain", "pain.leg_pain")
+    pain__leg_side = pick_one(LegSide, "leg_side", "pain.leg_side")
+    pain__leg_path = pick_one(LegPath, "leg_path", "pain.leg_path")
+    pain__leg_neuro = pick_many(LegNeuro, "leg_neuro", "pain.leg_neuro")
+    pain__midline = TriStateField(label("pain.midline"))
+    pain__qualities = pick_many(Quality, "quality", "pain.qualities")
+    pain__worse_with = pick_many(WorseWith, "worse_with", "pain.worse_with")
+    pain__better_with = pick_many(BetterWith, "better_with", "pain.better_with")
+    pain__morning_stiffness_minutes = int_field(label("pain.morning_stiffness_minutes"), 0)
+    red_flags = pick_many(
+        RedFlag, "red_flag", "red_flags", label="Tick every one the patient reports"
+    )
+    tcm__tongue_body = pick_one(TongueBody, "tongue_body", "tcm.tongue_body")
+    tcm__tongue_coat = pick_one(TongueCoat, "tongue_coat", "tcm.tongue_coat")
+    tcm__tongue_features = pick_many(TongueFeature, "tongue_feature", "tcm.tongue_features")
+    tcm__pulse = pick_many(Pulse, "pulse", "tcm.pulse")
+    tcm__signs = pick_many(Sign, "sign", "tcm.signs")
     medical__medications = forms.CharField(
-        label="Medications",
+        label=label("medical.medications"),
         required=False,
         help_text="One a line, as the patient says it (for example: Eliquis 5 mg).",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    medical__conditions = checkboxes(Condition, "Conditions")
-    medical__needle_phobia = TriStateField("Fear of needles")
-    preferences__techniques = checkboxes(Technique, "Treatments the patient accepts")
+    medical__conditions = pick_many(Condition, "condition", "medical.conditions")
+    medical__needle_phobia = TriStateField(label("medical.needle_phobia"))
+    preferences__techniques = pick_many(Technique, "method", "preferences.techniques")
     preferences__max_sessions_per_week = forms.IntegerField(
-        label="Most sessions a week",
+        label=label("preferences.max_sessions_per_week"),
         required=False,
         initial=2,
         widget=forms.Select(choices=[(n, str(n)) for n in (1, 2, 3)]),
     )
-    preferences__fee_per_session = number("Fee a session")
+    preferences__fee_per_session = number(label("preferences.fee_per_session"))
     preferences__currency = forms.CharField(
-        label="Currency",
+        label=label("preferences.currency"),
         max_length=3,
         required=False,
         help_text="ISO 4217 code, such as USD or EUR.",
         widget=forms.TextInput(attrs={"class": "short", "autocapitalize": "characters"}),
     )
-    preferences__payer = select(Payer, "Who pays")
+    preferences__payer = pick_one(Payer, "payer", "preferences.payer")
     jurisdiction = forms.ChoiceField(
-        label="Jurisdiction", choices=choices(Jurisdiction), required=False
+        label=label("jurisdiction"), choices=words(Jurisdiction, "jurisdiction"), required=False
     )
 
     confirm_stopped = forms.MultipleChoiceField(
@@ -249,8 +314,11 @@ class IntakeForm(ClinicForm):
         patient: Patient,
         today: dt.date,
         flags_to_clear: tuple[str, ...] = (),
+        quiet: bool = False,
         **kwargs: Any,
     ) -> None:
+        #: Quiet: moving between steps shows the answers as given, without judging them.
+        self.quiet = quiet
         self.last = patient.intakes.order_by("-version").first()
         self.flags_to_clear = flags_to_clear
         self.carried: set[str] = set()
@@ -321,31 +389,17 @@ class IntakeForm(ClinicForm):
             "jurisdiction": jurisdiction,
         }
 
-    # --- layout -------------------------------------------------------------------------
+    # --- steps ---------------------------------------------------------------------
 
-    LAYOUT = (
-        ("history", "History", ""),
-        (
-            "red-flags",
-            "Red flags",
-            "Ask about each. Leave unticked what the patient does not report.",
-        ),
-        ("tcm", "TCM findings", ""),
-        ("medical", "Medications and conditions", ""),
-        ("preferences", "Preferences and cost", ""),
+    STEPS: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("history", "History"),
+        ("red-flags", "Red flags"),
+        ("medical", "Medicines and conditions"),
+        ("tcm", "TCM findings"),
+        ("preferences", "Preferences and cost"),
+        ("questionnaires", "Questionnaires"),
     )
-    GROUP_FIELDS: ClassVar[dict[str, str]] = {
-        "history": "patient__age_years patient__sex patient__pregnant patient__pregnancy_weeks "
-        "pain__regions pain__duration_weeks pain__onset pain__intensity_nrs pain__leg_pain "
-        "pain__leg_side pain__leg_path pain__leg_neuro pain__midline pain__qualities "
-        "pain__worse_with pain__better_with pain__morning_stiffness_minutes",
-        "red-flags": "red_flags",
-        "tcm": "tcm__tongue_body tcm__tongue_coat tcm__tongue_features tcm__pulse tcm__signs",
-        "medical": "medical__medications confirm_stopped medical__conditions "
-        "medical__needle_phobia",
-        "preferences": "preferences__techniques preferences__max_sessions_per_week "
-        "preferences__fee_per_session preferences__currency preferences__payer jurisdiction",
-    }
+    REVIEW = "review"
     QUESTIONNAIRES = (
         ("start_back", "questionnaires__start_back__", "Answer all nine, or leave them blank."),
         ("rmdq", "rmdq_completed questionnaires__rmdq", ""),
@@ -354,22 +408,82 @@ class IntakeForm(ClinicForm):
         ("peg", "questionnaires__peg__", "Each 0 to 10. Answer all three, or leave them blank."),
     )  # fmt: skip
 
-    def groups(self) -> list[Group]:
-        """The form's sections in the order a clinician asks them."""
-        out = [
-            Group(gid, title, [self[n] for n in self.GROUP_FIELDS[gid].split()], intro)
-            for gid, title, intro in self.LAYOUT
+    def step_ids(self) -> list[str]:
+        """The steps in the order they are asked: after a blocked plan, the red flags (and
+        their clearances) come first."""
+        ids = [sid for sid, _ in self.STEPS]
+        if self.flags_to_clear:
+            ids.remove("red-flags")
+            ids.insert(0, "red-flags")
+        return ids
+
+    def steps(self) -> list[Step]:
+        titles = dict(self.STEPS)
+        build = {
+            "history": self._history,
+            "red-flags": self._red_flags,
+            "medical": self._medical,
+            "tcm": lambda: [self._group("tcm", "TCM findings", "tcm__")],
+            "preferences": self._preferences,
+            "questionnaires": self._questionnaires_groups,
+        }
+        return [Step(sid, titles[sid], build[sid]()) for sid in self.step_ids()]
+
+    def _fields(self, names: str) -> list[forms.BoundField]:
+        return [self[n] for n in names.split()]
+
+    def _group(self, gid: str, title: str, prefix: str, intro: str = "") -> Group:
+        return Group(gid, title, [self[n] for n in self.fields if n.startswith(prefix)], intro)
+
+    def value(self, name: str) -> Any:
+        """What the input holds now (the posted answer, or the initial value)."""
+        return self[name].value()
+
+    def is_male(self) -> bool:
+        return bool(self.value("patient__sex") == "male")
+
+    def _answered(self, *names: str) -> bool:
+        return any(self.value(n) not in (None, "", [], ()) for n in names)
+
+    def _history(self) -> list[Group]:
+        pregnancy = ("patient__pregnant", "patient__pregnancy_weeks")
+        leg = ("pain__leg_side", "pain__leg_path", "pain__leg_neuro")
+        regions = self.value("pain__regions") or []
+        leg_applies = self.value("pain__leg_pain") in {"above_knee", "below_knee"} or (
+            "leg" in regions
+        )
+        return [
+            Group("patient", "The patient", self._fields("patient__age_years patient__sex")),
+            Group(
+                "pregnancy",
+                "Pregnancy",
+                self._fields(" ".join(pregnancy)),
+                "not asked of a male patient by default: open to record a pregnancy"
+                if self.is_male()
+                else "",
+                collapsed=self.is_male()
+                and self.value("patient__pregnant") not in (True, "yes")
+                and not self._answered("patient__pregnancy_weeks"),
+            ),
+            Group(
+                "pain",
+                "The pain",
+                self._fields(
+                    "pain__regions pain__duration_weeks pain__onset pain__intensity_nrs "
+                    "pain__midline pain__leg_pain pain__qualities pain__worse_with "
+                    "pain__better_with pain__morning_stiffness_minutes"
+                ),
+            ),
+            Group(
+                "leg",
+                "The leg pain",
+                self._fields(" ".join(leg)),
+                "only when the pain goes into the leg",
+                collapsed=not leg_applies and not self._answered(*leg),
+            ),
         ]
-        instruments = default_knowledge().instruments
-        subgroups = []
-        for instrument, names, intro in self.QUESTIONNAIRES:
-            if names.endswith("__"):
-                bound = [self[n] for n in self.fields if n.startswith(names)]
-            else:
-                bound = [self[n] for n in names.split()]
-            title = instruments[instrument].name
-            subgroups.append(Group(instrument.replace("_", "-"), title, bound, intro))
-        out.append(Group("questionnaires", "Questionnaires", [], "", tuple(subgroups)))
+
+    def _red_flags(self) -> list[Group]:
         clearances = [self[n] for n in self.fields if n.startswith(CLEARANCE_PREFIX)]
         intro = (
             "Only for a red flag that a physician has assessed and ruled out since it was "
@@ -377,20 +491,64 @@ class IntakeForm(ClinicForm):
             "treatment."
         )
         if self.flags_to_clear:
-            words = ", ".join(f.replace("_", " ") for f in self.flags_to_clear)
+            named = ", ".join(RED_FLAG_LABELS.get(f, f).lower() for f in self.flags_to_clear)
             intro = (
-                f"The last plan stopped treatment ({words}). If a physician has assessed the "
+                f"The last plan stopped treatment ({named}). If a physician has assessed the "
                 "patient and ruled these out, enter who cleared each and when. " + intro
             )
-        group = Group("clearances", "Red flags ruled out by a physician", clearances, intro)
-        out.insert(0 if self.flags_to_clear else 2, group)
-        for g in out:
-            g.fields[:] = [
-                f
-                for f in g.fields
-                if f.name != "confirm_stopped" or f.field.choices  # type: ignore[attr-defined]
-            ]
+        given = self._answered(*(f.name for f in clearances))
+        cleared = Group(
+            "clearances",
+            "Red flags ruled out by a physician",
+            clearances,
+            intro,
+            collapsed=not self.flags_to_clear and not given,
+        )
+        flags = Group(
+            "flags",
+            "Red flags",
+            self._fields("red_flags"),
+            "Ask about each. Leave unticked what the patient does not report.",
+        )
+        return [cleared, flags] if self.flags_to_clear else [flags, cleared]
+
+    def _medical(self) -> list[Group]:
+        names = ["medical__medications", "medical__conditions", "medical__needle_phobia"]
+        if self.fields["confirm_stopped"].choices:  # type: ignore[attr-defined]
+            names.insert(1, "confirm_stopped")
+        return [Group("medical", "Medicines and conditions", [self[n] for n in names])]
+
+    def _preferences(self) -> list[Group]:
+        return [
+            Group(
+                "preferences",
+                "Preferences and cost",
+                self._fields(
+                    "preferences__techniques preferences__max_sessions_per_week "
+                    "preferences__fee_per_session preferences__currency preferences__payer "
+                    "jurisdiction"
+                ),
+            )
+        ]
+
+    def _questionnaires_groups(self) -> list[Group]:
+        instruments = default_knowledge().instruments
+        out = []
+        for instrument, names, intro in self.QUESTIONNAIRES:
+            if names.endswith("__"):
+                bound = [self[n] for n in self.fields if n.startswith(names)]
+            else:
+                bound = self._fields(names)
+            title = instruments[instrument].name
+            out.append(Group(instrument.replace("_", "-"), title, bound, intro))
         return out
+
+    def step_of(self, name: str) -> str | None:
+        """The step an input is asked in."""
+        for step in self.steps():
+            if any(f.name == name for f in step.all_fields()):
+                return step.id
+        return None
 
     # --- errors -------------------------------------------------------------------------
 
@@ -399,6 +557,23 @@ class IntakeForm(ClinicForm):
         "patient": "patient__pregnancy_weeks",
         "pain": "pain__regions",
     }
+    #: The contract's own rules, in words, by where they apply and their kind.
+    WORDS_AT: ClassVar[dict[tuple[str, str], str]] = {
+        ("pain.regions", "value_error"): "include the lower back or the upper back: acuplan "
+        "plans care for back pain",
+        ("patient", "value_error"): "weeks of pregnancy are given, but Pregnant is No: "
+        "correct one of them",
+        ("medical.cleared_red_flags", "value_error"): "each red flag can be ruled out only once",
+        ("preferences.currency", "string_pattern_mismatch"): "must be a three-letter code "
+        "such as USD",
+    }
+
+    def full_clean(self) -> None:
+        if self.quiet:  # moving between steps: nothing is judged yet
+            self._errors = ErrorDict()
+            self.cleaned_data = {}
+            return
+        super().full_clean()
 
     def field_for(self, path: str) -> str | None:
         if path in self.OBJECT_ERRORS:
@@ -411,6 +586,14 @@ class IntakeForm(ClinicForm):
             parts.pop()
         return None
 
+    def error_words(self, fe: FieldError) -> str:
+        words_at = self.WORDS_AT.get((fe.field, fe.kind))
+        return words_at or super().error_words(fe)
+
+    def path_words(self, path: str) -> str:
+        head = path.split(".")[0]
+        return label(path) if f"field.{path}" in KB.terms else label(head)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         for prefix, count in (("questionnaires__start_back__", 9), ("questionnaires__peg__", 3)):
@@ -420,7 +603,21 @@ class IntakeForm(ClinicForm):
                 for name in names:
                     if name not in answered and name not in self.errors:
                         self.add_error(name, f"not answered: answer all {count} or none")
+        self._check_leg(data)
         return data
+
+    def _check_leg(self, data: dict[str, Any]) -> None:
+        """A question that cannot apply is refused here too, not only hidden: details of the
+        leg pain when the patient has none."""
+        if data.get("pain__leg_pain") != "none":
+            return
+        for name in ("pain__leg_side", "pain__leg_path", "pain__leg_neuro"):
+            if data.get(name) and name not in self.errors:
+                self.add_error(
+                    name,
+                    f"the patient has no leg pain ({self.fields['pain__leg_pain'].label}: "
+                    "no leg pain): clear this answer, or record the leg pain",
+                )
 
     # --- the contract JSON --------------------------------------------------------------
 

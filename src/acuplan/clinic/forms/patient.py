@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from acuplan.clinic.forms.base import ClinicForm, choices
+from acuplan.core.errors import FieldError
 from acuplan.core.intake import Sex
 
 
@@ -39,3 +40,12 @@ class PatientForm(ClinicForm):
 
     def service_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data.get(name) or "" for name in self.fields}
+
+    def typed_data(self) -> dict[str, Any]:
+        """What was typed, for the service's checks when some inputs did not parse."""
+        return {name: self.data.get(name, "") for name in self.fields}
+
+    def add_unshadowed_errors(self, errors: list[FieldError]) -> None:
+        """The service's errors on inputs that have none yet (an input that failed to parse
+        already says why)."""
+        self.add_service_errors(e for e in errors if self.field_for(e.field) not in self.errors)

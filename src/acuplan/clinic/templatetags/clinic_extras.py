@@ -103,3 +103,36 @@ def cleared_words(cleared: dict[str, Any] | None) -> str:
             strict=False,
         )
     )
+
+
+@register.filter
+def weeks(value: Any) -> str:
+    """A duration in weeks with its unit: ``1`` -> ``1 week``, ``2.5`` -> ``2.5 weeks``."""
+    if value is None or value == "":
+        return "–"
+    n = float(value)
+    return f"{n:g} week" + ("" if n == 1 else "s")
+
+
+@register.filter
+def lower_first(value: Any) -> str:
+    text = str(value)
+    return text[:1].lower() + text[1:]
+
+
+@register.filter
+def rule_titles(ids: Any) -> str:
+    """Safety rule ids as their titles, each id beside its words: "Pregnancy (sf.pregnancy)"."""
+    from acuplan.clinic.plan_page import rule_titles as titles_of
+    from acuplan.core.knowledge import default_knowledge
+
+    titles = titles_of(default_knowledge())
+    return ", ".join(f"{titles[i]} ({i})" if i in titles else str(i) for i in ids or [])
+
+
+@register.filter
+def term(term_id: Any) -> str:
+    """A vocabulary id in the clinician's words (never the id itself)."""
+    from acuplan.core.knowledge import default_knowledge
+
+    return default_knowledge().label(str(term_id))

@@ -10,31 +10,42 @@ from django.utils import timezone
 
 from acuplan.clinic import access, pages_support, safety_gate, services
 from acuplan.clinic.forms import IntakeForm
+from acuplan.clinic.intake_summary import summarise
 from acuplan.clinic.models import Patient
 from acuplan.clinic.views.base import AuthedRequest, actor, clinic_page, form_page, posted
 from acuplan.core.errors import InvalidInput
 from acuplan.core.intake import parse_intake
+from acuplan.core.knowledge import default_knowledge
 
 
 @clinic_page
 def intake_new(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Build the contract JSON, store the intake and its draft plan, go to the plan.
+    """The intake in steps; store it and its draft plan, then go to the plan.
 
-    Contract errors are checked even when some inputs failed to parse, so the clinician
-    sees every problem at once; nothing is stored while any remains."""
+    ``go`` names what the clinician asked for: a step (show it; nothing is judged yet),
+    ``review`` (judge every answer and show a summary, saving nothing) or ``save`` (the
+    default, so that a plain submission saves). Contract errors are checked even when some
+    inputs failed to parse, so the clinician sees every problem at once; nothing is stored
+    while any remains."""
     patient = access.get_patient_for(request.user, pk, clinical=True)
+    go = str(request.POST.get("go") or SAVE) if request.method == "POST" else None
     form = IntakeForm(
         posted(request),
         patient=patient,
         today=timezone.localdate(),
         flags_to_clear=_flags_to_clear(patient),
+        quiet=go not in {None, REVIEW, SAVE},
     )
-    if request.method == "POST":
+    ids = form.step_ids()
+    step = go if go in ids else ids[0]
+    data: dict[str, Any] = {}
+    if go in {REVIEW, SAVE}:
+        step = REVIEW
         form.is_valid()
         data = form.intake_data()
         try:
             parse_intake(data)  # pure validation, to report contract errors with form errors
-            if not form.errors:
+            if not form.errors and go == SAVE:
                 plan = pages_support.record_intake_and_plan(
                     actor=actor(request),
                     patient=patient,
@@ -44,8 +55,42 @@ def intake_new(request: AuthedRequest, pk: int) -> HttpResponse:
                 return redirect("plan_review", pk=plan.pk)
         except InvalidInput as exc:
             form.add_service_errors(e for e in exc.errors if not _shadowed(form, e.field))
-    context = {"patient": patient, "form": form, "groups": form.groups()}
-    return form_page(request, "clinic/intake_form.html", context, invalid=form.is_bound)
+    return form_page(
+        request,
+        "clinic/intake_form.html",
+        _step_context(form, patient, step, data),
+        invalid=step == REVIEW and bool(form.errors),
+    )
+
+
+REVIEW, SAVE = IntakeForm.REVIEW, "save"
+
+
+def _step_context(
+    form: IntakeForm, patient: Patient, step: str, data: dict[str, Any]
+) -> dict[str, Any]:
+    steps = form.steps()
+    ids = [s.id for s in steps]
+    errors = {s.id for s in steps if s.has_errors} if form.is_bound and not form.quiet else set()
+    shown = errors if step == REVIEW else {step}
+    at = ids.index(step) if step in ids else len(ids)
+    by_id = {s.id: s for s in steps}
+    return {
+        "patient": patient,
+        "form": form,
+        "steps": steps,
+        "step": step,
+        "step_number": at + 1,
+        "shown": shown,
+        "error_steps": errors,
+        "previous_step": by_id[ids[at - 1]] if at > 0 else None,
+        "next_step": by_id[ids[at + 1]] if at + 1 < len(ids) else None,
+        "summary": (
+            {sec.step: sec for sec in summarise(default_knowledge(), data)}
+            if step == REVIEW
+            else {}
+        ),
+    }
 
 
 def _flags_to_clear(patient: Patient) -> tuple[str, ...]:
@@ -80,47 +125,6 @@ def intake_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "intake": intake,
         "patient": intake.patient,
         "plans": plans,
-        "sections": intake_sections(intake.data),
+        "sections": summarise(default_knowledge(), intake.data),
     }
     return render(request, "clinic/intake_detail.html", context)
-
-
-SECTION_TITLES = {
-    "jurisdiction": "Jurisdiction",
-    "patient": "Patient",
-    "pain": "Pain",
-    "red_flags": "Red flags",
-    "tcm": "TCM findings",
-    "medical": "Medications and conditions",
-    "preferences": "Preferences",
-    "questionnaires": "Questionnaires (answers as given)",
-}
-
-
-def intake_sections(data: dict[str, Any]) -> list[tuple[str, list[tuple[str, str]]]]:
-    """A stored intake as (section title, [(label, value)]) for a read-only page."""
-    out = []
-    for key, title in SECTION_TITLES.items():
-        value = data.get(key)
-        if isinstance(value, dict):
-            rows = [(_words(k).capitalize(), _show(v)) for k, v in value.items()]
-        else:
-            rows = [(title, _show(value))]
-        out.append((title, rows))
-    return out
-
-
-def _words(value: object) -> str:
-    return str(value).replace("_", " ")
-
-
-def _show(value: object) -> str:
-    if value is None:
-        return "not answered"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(_show(v) for v in value) if value else "none reported"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return _words(value)

@@ -44,7 +44,10 @@ def patient_list(request: AuthedRequest) -> HttpResponse:
 @clinic_page
 def patient_new(request: AuthedRequest) -> HttpResponse:
     form = PatientForm(posted(request))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        # Every problem at once: the service's rules too, though an input did not parse.
+        form.add_unshadowed_errors(services.patient_errors(form.typed_data()))
+    elif request.method == "POST":
         try:
             patient = services.create_patient(actor=actor(request), data=form.service_data())
         except InvalidInput as exc:

@@ -5,10 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from acuplan.clinic import access, safety_gate, services
 from acuplan.clinic.forms import OverrideForm, ReferralMadeForm
 from acuplan.clinic.models import Plan, PlanStatus
+from acuplan.clinic.plan_page import plan_page
 from acuplan.clinic.prescription import effective_plan_data
 from acuplan.clinic.templatetags.clinic_extras import render_plain_markdown
 from acuplan.clinic.views.base import (
@@ -20,7 +23,7 @@ from acuplan.clinic.views.base import (
 )
 from acuplan.core.errors import Conflict, InvalidInput
 from acuplan.core.knowledge import default_knowledge
-from acuplan.core.planning.handout import patient_handout
+from acuplan.core.planning.handout import HandoutContext, patient_handout
 
 BLOCKING = safety_gate.BLOCKING
 
@@ -43,12 +46,14 @@ def _review(
     services.record_read(actor=actor(request), record=plan, patient=plan.patient, what="plan")
     overrides = plan.overrides.select_related("by").order_by("at")
     rules = safety_rule_choices(plan)
+    data = effective_plan_data(plan)
+    kb = default_knowledge()
     context = {
         "plan": plan,
         "patient": plan.patient,
-        "data": effective_plan_data(plan),
-        "evidence_ids": {e["id"] for e in plan.data.get("evidence", [])},
-        "decision_text": default_knowledge().term(f"decision.{plan.triage_decision}"),
+        "data": data,
+        "page": plan_page(kb, data),
+        "decision_text": kb.term(f"decision.{plan.triage_decision}"),
         "blocking": plan.triage_decision in BLOCKING,
         "can_approve": plan.status == PlanStatus.DRAFT and plan.is_treatable,
         "can_override": plan.status != PlanStatus.SUPERSEDED and plan.is_treatable,
@@ -117,6 +122,38 @@ def plan_referral_made(request: AuthedRequest, pk: int) -> HttpResponse:
 def plan_handout(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = access.get_plan_for(request.user, pk)
     services.record_read(actor=actor(request), record=plan, patient=plan.patient, what="handout")
-    handout = render_plain_markdown(patient_handout(default_knowledge(), effective_plan_data(plan)))
-    context = {"plan": plan, "patient": plan.patient, "handout": handout}
+    about = handout_context(plan)
+    text = patient_handout(default_knowledge(), effective_plan_data(plan), about)
+    context = {"plan": plan, "patient": plan.patient, "handout": render_plain_markdown(text)}
     return render(request, "clinic/plan_handout.html", context)
+
+
+def handout_context(plan: Plan) -> HandoutContext:
+    """What the handout needs that the plan does not hold: the clinic, its phone, the
+    practitioner and the patient's next booked visit (in the clinic's time zone)."""
+    from acuplan.outcomes.models import Appointment
+
+    patient = plan.patient
+    practitioner = patient.practitioner or plan.approved_by or plan.created_by
+    upcoming = (
+        Appointment.objects.filter(
+            patient=patient,
+            status=Appointment.Status.SCHEDULED,
+            starts_at__gte=timezone.now(),
+        )
+        .order_by("starts_at", "pk")
+        .first()
+    )
+    next_visit = ""
+    if upcoming is not None:
+        at = timezone.localtime(upcoming.starts_at)
+        next_visit = f"{date_format(at, 'l j F Y')} at {date_format(at, 'G:i')}"
+    return HandoutContext(
+        patient_name=patient.full_name,
+        date=date_format(timezone.localtime(plan.created_at), "j F Y"),
+        clinic_name=patient.clinic.name,
+        clinic_phone=patient.clinic.phone,
+        practitioner=practitioner.display_name if practitioner else "",
+        next_visit=next_visit,
+        payer=(plan.intake.data.get("preferences") or {}).get("payer") or "",
+    )

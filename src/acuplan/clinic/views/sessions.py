@@ -156,13 +156,17 @@ def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         actor=actor(request), record=session, patient=session.patient, what="session"
     )
     from acuplan.billing.coding import code_session  # billing reads the clinic's records
+    from acuplan.core.billing.rules import default_rules
 
+    coding = code_session(session)
+    rules = default_rules().rules
     context = {
         "session": session,
         "patient": session.patient,
         "points": session.points.all(),
         "events": session.adverse_events.all(),
         "sets": session.sets.all(),
-        "coding": code_session(session),
+        "coding": coding,
+        "coding_rules": [(rules[r].summary, r) for r in coding.coding.rules if r in rules],
     }
     return render(request, "clinic/session_detail.html", context)

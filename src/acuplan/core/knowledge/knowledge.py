@@ -95,6 +95,20 @@ class Knowledge:
         t = self.terms[term_id]
         return (t.patient or t.clinician) if patient else t.clinician
 
+    def label(self, term_id: str, *, patient: bool = False) -> str:
+        """Like :meth:`term`, but never fails: without a term, the id's last word in plain
+        words (``quality.aching`` -> ``Aching``), so that a page never shows an id."""
+        if term_id in self.terms:
+            return self.term(term_id, patient=patient)
+        word = term_id.rpartition(".")[2].replace("_", " ")
+        return word[:1].upper() + word[1:]
+
+    def question(self, field_path: str) -> str | None:
+        """The question to ask the patient for an intake field that was not given
+        (``pain.midline`` -> "Is the pain along the spine itself, or beside it?")."""
+        term = self.terms.get(f"field.{field_path}")
+        return term.question if term else None
+
     def code(self, key: str) -> km.CodeRef:
         """A ``SYSTEM|CODE`` key as a code reference."""
         c = self.codes[key]

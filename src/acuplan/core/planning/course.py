@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 
 from acuplan.core.assessment.rules import firing
+from acuplan.core.findings import describe
 from acuplan.core.intake import Intake
 from acuplan.core.knowledge import Knowledge
 from acuplan.core.knowledge import models as km
@@ -117,36 +118,43 @@ def _payer_notes(
     kb: Knowledge, intake: Intake, findings: frozenset[str], total: int
 ) -> tuple[bool | None, list[str]]:
     if intake.preferences.payer != "medicare":
-        payer = intake.preferences.payer or "not given"
+        payer = (intake.preferences.payer or "not given").replace("_", " ")
         return None, [
             f"Payer: {payer}. Insurance often does not pay for acupuncture; "
             "check the patient's cover before the first session."
         ]
     rule = kb.payers["medicare"]
-    return _medicare(rule, intake, findings, total)
+    return _medicare(rule, kb.guidelines[rule.guideline], intake, findings, total)
 
 
 def _medicare(
-    rule: km.PayerRule, intake: Intake, findings: frozenset[str], total: int
+    rule: km.PayerRule,
+    guideline: km.Guideline,
+    intake: Intake,
+    findings: frozenset[str],
+    total: int,
 ) -> tuple[bool, list[str]]:
+    # The guideline by its title, its id beside it: a reader never meets a bare id.
+    named = f"{guideline.title.split(':')[0]}, {rule.guideline}"
     reasons = []
     if intake.pain.duration_weeks < rule.min_duration_weeks:
+        weeks = intake.pain.duration_weeks
         reasons.append(
-            f"pain for {intake.pain.duration_weeks:g} weeks "
+            f"pain for {weeks:g} week{'' if weeks == 1 else 's'} "
             f"(< {rule.min_duration_weeks:g} weeks: not chronic)"
         )
     if "region.lower_back" not in findings:
         reasons.append("the pain is not low back pain")
     excluded = [f for f in rule.excluded_when_any if f in findings]
-    reasons += [f"finding {f}" for f in excluded]
+    reasons += [f"{describe(f)} ({f})" for f in excluded]
     if reasons:
         return False, [
             "Medicare does not cover acupuncture for this presentation: "
             + "; ".join(reasons)
-            + f" ({rule.guideline}). The patient may choose to pay privately after written notice."
+            + f" ({named}). The patient may choose to pay privately after written notice."
         ]
     notes = [
-        f"Medicare ({rule.guideline}): covers chronic low back pain; up to "
+        f"Medicare ({named}): covers chronic low back pain; up to "
         f"{rule.initial_visits} visits in {rule.initial_window_days} days, "
         f"{rule.additional_visits_if_improving} more only with documented improvement, at most "
         f"{rule.max_visits_per_year} a year.",

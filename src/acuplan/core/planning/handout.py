@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from acuplan.core.knowledge import Knowledge
-
-HANDOUT_TOPICS = ("what_to_expect", "course_and_relief", "risks", "cost", "choosing_a_practitioner")
 
 
 def render_markdown(kb: Knowledge, plan: dict[str, Any]) -> str:
@@ -206,42 +205,207 @@ def _course(course: dict[str, Any] | None) -> list[str]:
     return out
 
 
-def patient_handout(kb: Knowledge, plan: dict[str, Any]) -> str:
-    """Plain language, for the patient to take home. A plan that stops treatment opens with
-    what its urgency means (emergency department now, a doctor today, within two weeks)."""
-    out = ["# Your acupuncture plan", ""]
+@dataclass(frozen=True, slots=True)
+class HandoutContext:
+    """What the engine cannot know and the clinic passes in: who the handout is for, who
+    to call, and when the next visit is (already in words, in the clinic's time zone).
+    Empty strings are left out of the handout."""
+
+    patient_name: str = ""
+    date: str = ""
+    clinic_name: str = ""
+    clinic_phone: str = ""
+    practitioner: str = ""
+    next_visit: str = ""
+    payer: str = ""
+    """The intake's payer (``self_pay`` ...), which the plan does not repeat; with it the
+    handout gives that payer's note (Medicare is known from the plan itself)."""
+
+
+BLOCKING = frozenset({"emergency", "refer_before_treatment"})
+CURRENCY_SIGNS = {"USD": "$", "GBP": "£", "EUR": "€", "AUD": "A$", "CAD": "C$"}
+
+
+def patient_handout(
+    kb: Knowledge, plan: dict[str, Any], about: HandoutContext | None = None
+) -> str:
+    """This patient's plan in plain words (a reading age of about 11), short enough for two
+    printed pages: what will be done, how many visits and how spaced, the cost with the
+    patient's own payer note only, what to do at home, when to get help, and whom to call.
+
+    A plan that stops treatment opens with what its urgency means (an emergency department
+    now, a doctor today, within two weeks) and says nothing of visits or cost."""
+    about = about or HandoutContext()
     t = plan["triage"]
-    if t["decision"] in {"emergency", "refer_before_treatment"}:
+    out = ["# Your acupuncture plan", ""]
+    if t["decision"] in BLOCKING:
         urgency = t.get("urgency") or "soon"
-        out += [
-            f"**{kb.term('urgency.' + urgency, patient=True)}**",
-            "",
-            "Some of what you told us needs a doctor to look at it **before** any "
-            "acupuncture. Show this sheet to the doctor.",
-            "",
-        ]
+        out += [f"**{kb.term('urgency.' + urgency, patient=True)}**", ""]
+    out += _for_whom(about, blocked=t["decision"] in BLOCKING)
+    if t["decision"] in BLOCKING:
+        out += _see_a_doctor_first(kb, t)
     else:
-        course = plan["course"]
-        cost = course["cost"]
-        method = plan["prescription"]["technique"]["method"]
-        per_week = course["phases"][0]["sessions_per_week"]
-        out += [
-            f"We plan about **{course['sessions_planned']} visits** of "
-            f"{kb.term('method.' + method, patient=True)}: {per_week:g} a week at first, "
-            "then less often as you improve. We will check how you are doing after visit "
-            f"{course['reassess_after_sessions']}.",
-            f"Each visit costs about **{cost['per_session']:.0f} {cost['currency']}** "
-            f"(about {cost['total']:.0f} {cost['currency']} for the course).",
-            "",
-        ]
-        for topic_id in HANDOUT_TOPICS:
-            out += _topic(kb, topic_id, method)
-    out += _topic(kb, "when_to_seek_help", None)
-    return "\n".join(out) + "\n"
+        out += _treatment(kb, plan, about)
+    out += _topic(kb, "handout_get_help", None)
+    if about.clinic_phone:
+        out += [f"If you are not sure what to do, call us on **{about.clinic_phone}**.", ""]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _for_whom(about: HandoutContext, *, blocked: bool) -> list[str]:
+    made = " ".join(
+        part
+        for part in (
+            f"For **{about.patient_name}**," if about.patient_name else "",
+            f"made on {about.date}" if about.date else "",
+            f"by {about.practitioner}" if about.practitioner else "",
+            f"at {about.clinic_name}" if about.clinic_name else "",
+        )
+        if part
+    ).rstrip(",")
+    out = [made + ".", ""] if made else []
+    if blocked:
+        pass  # no visit until a doctor has seen the patient
+    elif about.next_visit:
+        out += [f"**Your next visit:** {about.next_visit}.", ""]
+    elif about.clinic_name:
+        call = f" Call us on {about.clinic_phone} to book it." if about.clinic_phone else ""
+        out += [f"**Your next visit** is not booked yet.{call}", ""]
+    if about.clinic_phone:
+        name = about.clinic_name or "the clinic"
+        out += [f"**Questions?** Call {name} on **{about.clinic_phone}**.", ""]
+    return out
+
+
+def _see_a_doctor_first(kb: Knowledge, triage: dict[str, Any]) -> list[str]:
+    flags = [
+        kb.label(f, patient=True)
+        for r in triage["reasons"]
+        if not r.get("cleared")
+        for f in r.get("findings", [])
+        if f.startswith("red_flag.")
+    ]
+    out = [
+        "## See a doctor first",
+        "",
+        "Some of what you told us needs a doctor to check it **before** any acupuncture.",
+    ]
+    if flags:
+        out += ["", "You told us about:", *[f"- {f}" for f in dict.fromkeys(flags)], ""]
+    out += ["Show this sheet to the doctor. We can plan acupuncture once a doctor has checked you."]
+    return [*out, ""]
+
+
+def _treatment(kb: Knowledge, plan: dict[str, Any], about: HandoutContext) -> list[str]:
+    rx, course = plan["prescription"], plan["course"]
+    tq = rx["technique"]
+    method = tq["method"]
+    what = f"We will treat your back pain with **{kb.term('method.' + method, patient=True)}**."
+    if tq.get("retention_minutes") and method != "acupressure":
+        what += f" At each visit the needles stay in for about {tq['retention_minutes']} minutes."
+    out = ["## What we will do", "", what, ""]
+    out += _paragraphs(kb, "handout_visit", method)
+    out += _visits(course)
+    out += _cost(kb, plan, course, about.payer)
+    out += _alongside(kb, plan["triage"])
+    out += _topic(kb, "handout_at_home", method)
+    out += _topic(kb, "handout_side_effects", method)
+    return out
+
+
+def _visits(course: dict[str, Any]) -> list[str]:
+    phases = [_phase_words(p) for p in course["phases"] if p["sessions"]]
+    spacing = phases[0] + "".join(f", then {p}" for p in phases[1:])
+    n = course["reassess_after_sessions"]
+    return [
+        "## How many visits",
+        "",
+        f"About **{course['sessions_planned']} visits**: {spacing}.",
+        f"At visit {n} we will check with you how it is going. If the treatment is not "
+        "helping, we will stop and talk about other choices.",
+        "",
+    ]
+
+
+def _phase_words(phase: dict[str, Any]) -> str:
+    per_week, weeks = float(phase["sessions_per_week"]), int(phase["weeks"])
+    if per_week >= 1:
+        often = "once a week" if per_week == 1 else f"{per_week:g} visits a week"
+        return f"{often} for {_count(weeks, 'week')}"
+    if per_week >= 0.5:
+        return f"every other week for {_count(weeks, 'week')}"
+    months = max(1, round(weeks / 4))
+    return f"about once a month for {_count(months, 'month')}"
+
+
+def _cost(kb: Knowledge, plan: dict[str, Any], course: dict[str, Any], payer: str) -> list[str]:
+    cost = course["cost"]
+    each = _money(cost["per_session"], cost["currency"])
+    total = _money(cost["total"], cost["currency"])
+    out = [
+        "## What it costs",
+        "",
+        f"Each visit costs about **{each}**. All {course['sessions_planned']} visits together "
+        f"cost about {total}.",
+        "",
+    ]
+    return out + _paragraphs(kb, _payer_topic(kb, plan, course, payer), None)
+
+
+def _payer_topic(kb: Knowledge, plan: dict[str, Any], course: dict[str, Any], payer: str) -> str:
+    """The payer note of the patient's own country (and payer) only: never another
+    country's insurance."""
+    findings = set(plan.get("findings", []))
+    country = next(
+        (f.removeprefix("jurisdiction.") for f in findings if f.startswith("jurisdiction.")),
+        "other",
+    )
+    if "medicare" in findings:
+        payer = "medicare"
+    candidates = []
+    if payer == "medicare" and course.get("payer_eligible") is False:
+        candidates.append(f"payer_{country}_medicare_not_covered")
+    if payer:
+        candidates.append(f"payer_{country}_{payer}")
+    candidates += [f"payer_{country}", "payer_other"]
+    return next(c for c in candidates if c in kb.education)
+
+
+def _alongside(kb: Knowledge, triage: dict[str, Any]) -> list[str]:
+    """A referral that does not stop treatment: see a doctor as well."""
+    urgencies = [r["urgency"] for r in triage.get("referrals", [])]
+    for urgency in ("emergency", "urgent", "soon", "routine"):
+        if urgency in urgencies:
+            return ["## See your doctor too", "", kb.term(f"alongside.{urgency}", patient=True), ""]
+    return []
+
+
+def _money(amount: float, currency: str) -> str:
+    number = f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
+    sign = CURRENCY_SIGNS.get(currency)
+    return f"{sign}{number}" if sign else f"{number} {currency}"
+
+
+def _count(n: int, unit: str) -> str:
+    return f"{n} {unit}" + ("" if n == 1 else "s")
 
 
 def _topic(kb: Knowledge, topic_id: str, method: str | None) -> list[str]:
-    topic = next(
+    topic = _pick(kb, topic_id, method)
+    if topic is None:
+        return []
+    return [f"## {topic.title}", "", *[p + "\n" for p in topic.paragraphs]]
+
+
+def _paragraphs(kb: Knowledge, topic_id: str, method: str | None) -> list[str]:
+    """A topic's paragraphs under a heading the handout already gave."""
+    topic = _pick(kb, topic_id, method)
+    return [p + "\n" for p in topic.paragraphs] if topic else []
+
+
+def _pick(kb: Knowledge, topic_id: str, method: str | None) -> Any:
+    """A topic, or its variant for this method (an acupressure plan never speaks of needles)."""
+    return next(
         (
             t
             for t in kb.education.values()
@@ -249,6 +413,3 @@ def _topic(kb: Knowledge, topic_id: str, method: str | None) -> list[str]:
         ),
         kb.education.get(topic_id),
     )
-    if topic is None:
-        return []
-    return [f"## {topic.title}", "", *[p + "\n" for p in topic.paragraphs]]

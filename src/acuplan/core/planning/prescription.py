@@ -239,12 +239,13 @@ def _prescribe(
 def _cap_note(capped_by: list[RuleRef], depth: float, angle: str, d: km.PointDetail) -> str:
     if not capped_by:
         return ""
-    rules = ", ".join(r.rule for r in capped_by)
+    # The rule's title first, its id beside it: a reader never meets a bare rule id.
+    rules = ", ".join(f"{r.title.lower()} ({r.rule})" for r in capped_by)
     if depth < d.depth_max_cun:
         return (
-            f" Depth limited to {depth} cun ({angle.replace('_', ' ')}) by {rules}; "
+            f" Depth limited to {depth} cun ({angle.replace('_', ' ')}) by the rule on {rules}; "
             f"the textbook maximum is {d.depth_max_cun} cun."
         )
     if angle != d.angle:
-        return f" Needle {angle.replace('_', ' ')} ({rules})."
-    return f" Within the cap of {rules}."
+        return f" Needle {angle.replace('_', ' ')}, as the rule on {rules} requires."
+    return f" Within the cap of the rule on {rules}."
