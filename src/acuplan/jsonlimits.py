@@ -77,3 +77,18 @@ def check_value(value: Any) -> None:
                 raise JsonRefused(f"JSON nested more than {MAX_DEPTH} levels deep")
             children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
             stack.extend((child, depth + 1) for child in children)
+
+
+def remember(request: Any, body: bytes, value: Any) -> None:
+    """Keep a request body's parsed value on the request (the hostile-input middleware
+    parses every JSON body once; :func:`remembered` hands it to the view)."""
+    request._acuplan_json = (body, value)
+
+
+def remembered(request: Any) -> tuple[bool, Any]:
+    """(True, value) when exactly this request's body was parsed by :func:`loads_limited`
+    with the default limits or wider, else (False, None)."""
+    kept = getattr(request, "_acuplan_json", None)
+    if kept is not None and kept[0] is request.body:
+        return True, kept[1]
+    return False, None

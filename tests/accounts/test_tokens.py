@@ -126,3 +126,29 @@ def test_it_keeps_a_users_tokens_from_everyone_else(client: Client, cast: Cast) 
     assert "mine" not in client.get(reverse("api_tokens")).content.decode()
     token.refresh_from_db()
     assert not token.revoked
+
+
+def test_it_authenticates_with_one_query_and_writes_the_last_use_once_a_minute(
+    cast: Cast,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.web.conftest import example
+
+    plain = create_token(cast.owner, "planner")
+    client = api(plain)
+    body = example("chronic-cold-damp")
+
+    def plan() -> list[str]:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.post("/api/plans", body, content_type="application/json")
+        assert response.status_code == 200
+        return [q["sql"] for q in ctx.captured_queries]
+
+    first = plan()
+    assert [q.split()[0] for q in first] == ["SELECT", "UPDATE"]  # the first use is noted
+    assert "ORDER BY" not in first[0]
+    assert [q.split()[0] for q in plan()] == ["SELECT"]  # within the minute: the lookup alone
+    ApiToken.objects.update(last_used=timezone.now() - dt.timedelta(minutes=2))
+    assert [q.split()[0] for q in plan()] == ["SELECT", "UPDATE"]

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from acuplan.jsonlimits import JsonRefused, loads_limited
+from acuplan.jsonlimits import JsonRefused, loads_limited, remember
 
 #: ``\u0000`` not itself escaped (an even number of backslashes before it).
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
@@ -72,13 +72,15 @@ def check_request(request: HttpRequest) -> None:
         raise Refusal(400, "bad_request", "text may not contain NUL characters")
     if content_type == "application/json" or request.path.startswith("/api/"):
         try:
-            loads_limited(body, max_bytes=limit or len(body))
+            parsed = loads_limited(body, max_bytes=limit or len(body))
         except JsonRefused as exc:
             if not exc.syntax:
                 status = 413 if exc.too_large else 400
                 raise Refusal(
                     status, "payload_too_large" if exc.too_large else "bad_request", str(exc)
                 ) from None
+        else:
+            remember(request, body, parsed)
 
 
 def refuse(request: HttpRequest, refusal: Refusal) -> HttpResponse:
