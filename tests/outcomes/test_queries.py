@@ -63,9 +63,10 @@ def test_it_stays_within_a_constant_number_of_queries(
     short, _ = _count(client, patient)
     long, page = _count(client, other)
     assert long == short
-    # 14; one to chain the read's audit event to the one before (and on PostgreSQL one more
-    # for the advisory lock that orders the chain); three for the baseline
-    assert short <= 19
+    # 15 (the page's responses, sessions, red flags, reviews, links, visits ...); one to
+    # chain the read's audit event to the one before (and on PostgreSQL one more for the
+    # advisory lock that orders the chain); three for the baseline
+    assert short <= 19 + (connection.vendor == "postgresql")
     assert (
         "50 responses on this page (the plot shows the same), oldest first; 50 sessions in "
         "their span"
