@@ -4,140 +4,45 @@ Every error answer, whatever raised it, has the shape ::
 
     {"error": {"code": "...", "message": "...", "fields": [{"field": "...", "message": "..."}]}}
 
-and comes from the one table :data:`ERRORS` (exception class -> status and code; the most
-specific class wins). ``fields`` is always present, empty when no field is to blame.
-Unexpected exceptions are logged and answered with a bare 500: no traceback leaves the server.
+and comes from the one table :data:`acuplan.api_errors.ERRORS` (exception class -> status
+and code; the most specific class wins). ``fields`` is always present, empty when no field
+is to blame. Unexpected exceptions are logged and answered with a bare 500: no traceback
+leaves the server.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-from dataclasses import dataclass
-from http import HTTPStatus
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import URLPattern, URLResolver, path
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 
-from acuplan.accounts.api import CsrfFailed, api_auth
+from acuplan.accounts.api import api_auth
 from acuplan.accounts.models import User
+from acuplan.api_errors import (  # noqa: F401 (the table is also read as acuplan.api.ERRORS)
+    ERROR_SCHEMA,
+    ERRORS,
+    ErrorKind,
+    MethodNotAllowed,
+    error_body,
+    error_kind,
+)
 from acuplan.audit.log import record_refusal
 from acuplan.billing.api import router as billing_router
 from acuplan.booking.api import router as booking_router
 from acuplan.clinic.api import router as clinic_router
-from acuplan.core.errors import Conflict, FieldError, InvalidInput, InvalidIntake, NotPermitted
+from acuplan.core.errors import NotPermitted
 from acuplan.core.intake import Intake
 from acuplan.core.plan import PLAN_ADAPTER
 from acuplan.followup.api import router as followup_router
 from acuplan.outcomes.api import router as outcomes_router
 
 logger = logging.getLogger("acuplan.api")
-
-
-class MethodNotAllowed(Exception):
-    """The path exists but not with this HTTP method (raised for ninja's bare 405)."""
-
-
-@dataclass(frozen=True)
-class ErrorKind:
-    status: int | None
-    """None: the exception's own ``status_code`` (ninja's ``HttpError``)."""
-    code: str | None
-    """None: derived from the status (``400`` -> ``bad_request``)."""
-    message: str | None = None
-    """None: the exception's own message (domain errors are written to be shown)."""
-
-
-ERRORS: dict[type[Exception], ErrorKind] = {
-    InvalidIntake: ErrorKind(422, "invalid_intake"),
-    InvalidInput: ErrorKind(422, "invalid_input"),
-    ValidationError: ErrorKind(422, "invalid_input"),
-    AuthenticationError: ErrorKind(
-        401, "not_authenticated", "log in, or send Authorization: Bearer <token>"
-    ),
-    CsrfFailed: ErrorKind(403, "csrf_failed"),
-    NotPermitted: ErrorKind(403, "not_permitted"),
-    Http404: ErrorKind(404, "not_found"),
-    MethodNotAllowed: ErrorKind(405, "method_not_allowed"),
-    Conflict: ErrorKind(409, "conflict"),
-    RequestDataTooBig: ErrorKind(413, "payload_too_large", "the request body is too large"),
-    HttpError: ErrorKind(None, None),  # ninja's own, e.g. 400 for a body that is not JSON
-    Exception: ErrorKind(500, "server_error", "unexpected server error; it has been logged"),
-}
-
-ERROR_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["error"],
-    "properties": {
-        "error": {
-            "type": "object",
-            "required": ["code", "message", "fields"],
-            "properties": {
-                "code": {"type": "string"},
-                "message": {"type": "string"},
-                "fields": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "required": ["field", "message"],
-                        "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
-                    },
-                },
-            },
-        }
-    },
-}
-
-
-def error_kind(exc: Exception) -> ErrorKind:
-    for cls in type(exc).__mro__:
-        if cls in ERRORS:
-            return ERRORS[cls]
-    return ERRORS[Exception]  # pragma: no cover - every exception is an Exception
-
-
-def error_body(exc: Exception) -> tuple[int, dict[str, Any]]:
-    """The status and JSON body that answer ``exc``, from the table."""
-    kind = error_kind(exc)
-    status = kind.status or (exc.status_code if isinstance(exc, HttpError) else 500)
-    fields = _fields(exc)
-    message = kind.message or _message(exc, fields) or HTTPStatus(status).phrase
-    code = kind.code or HTTPStatus(status).phrase.lower().replace(" ", "_")
-    return status, {
-        "error": {
-            "code": code,
-            "message": message,
-            "fields": [{"field": f.field, "message": f.message} for f in fields],
-        }
-    }
-
-
-def _fields(exc: Exception) -> list[FieldError]:
-    if isinstance(exc, InvalidInput):
-        return exc.errors
-    if isinstance(exc, ValidationError):
-        return [FieldError(_field_name(e.get("loc", ())), str(e.get("msg"))) for e in exc.errors]
-    return []
-
-
-def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
-    """ninja's ``("body", "payload", "points", 0, "code")`` -> ``points.0.code``: the source
-    and the handler's parameter name say nothing to the client."""
-    parts = [str(p) for p in loc]
-    skip = 2 if parts[:1] == ["body"] else 1
-    return ".".join(parts[skip:]) or "(root)"
-
-
-def _message(exc: Exception, fields: list[FieldError]) -> str:
-    if isinstance(exc, ValidationError):
-        return "invalid input: " + "; ".join(str(f) for f in fields)
-    return str(exc.args[0]) if isinstance(exc, Http404) and exc.args else str(exc)
 
 
 class AcuplanAPI(NinjaAPI):

@@ -1,7 +1,7 @@
 """The bridge's HTTP API, beside the REST API: FHIR R4 (``/fhir/...``) and CDS Hooks 2.0
 (``/cds-services...``), documented at ``/fhir/openapi.json``.
 
-Errors come from the REST API's one table (``acuplan.api.error_body``: the same statuses,
+Errors come from the REST API's one table (``acuplan.api_errors.error_body``: the same statuses,
 codes and messages) but are written as a FHIR OperationOutcome, the shape both standards'
 clients read: one issue per bad field, ``details.coding`` carrying acuplan's error code."""
 
@@ -19,7 +19,7 @@ from pydantic import ConfigDict
 
 from acuplan.accounts.api import api_auth
 from acuplan.accounts.models import User
-from acuplan.api import ERRORS, error_body
+from acuplan.api_errors import ERRORS, error_body
 from acuplan.audit.log import record_refusal
 from acuplan.bridge import services
 from acuplan.bridge.cds import hooks

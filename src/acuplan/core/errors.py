@@ -59,3 +59,7 @@ class NotPermitted(AcuplanError):
 
 class Conflict(AcuplanError):
     """The record is not in a state that allows this (e.g. approving a referral plan)."""
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or malformed; the message names the variable."""

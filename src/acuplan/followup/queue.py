@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 from django.conf import settings
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
-from acuplan.web.env import ConfigError
+from acuplan.core.errors import ConfigError
 
 
 @dataclass(frozen=True)

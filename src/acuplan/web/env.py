@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from acuplan.core.errors import ConfigError
 
-class ConfigError(RuntimeError):
-    """A setting is missing or malformed; the message names the variable."""
+__all__ = ["ConfigError", "data_dir", "env_bool", "env_int", "env_list", "env_str"]
 
 
 def env_str(name: str, default: str | None = None) -> str:
